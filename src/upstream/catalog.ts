@@ -1,0 +1,116 @@
+/**
+ * The catalog of upstream installs this library knows: where each release is published, the sha256 of the
+ * file we accept, and the images it runs. Plain data: it knows nothing of the constructs.
+ */
+
+/** An upstream component whose install manifest we include. */
+export type UpstreamComponent = 'cnpg' | 'plugin-barman-cloud' | 'cert-manager';
+
+/** One release of one upstream component. */
+export interface UpstreamRelease {
+  readonly component: UpstreamComponent;
+  /** The version as the catalog names it, e.g. `1.28.0` or `0.9.0`. */
+  readonly version: string;
+  /** Path relative to an upstream directory laid out as `../shared/upstream` is. */
+  readonly relativePath: string;
+  /** The official release asset. */
+  readonly url: string;
+  /**
+   * sha256 digests we accept for this file. `pinned` releases accept nothing else; for the others the
+   * digest of a downloaded release asset is not known here, so it is recorded on first use in the lock file.
+   */
+  readonly sha256: readonly string[];
+  readonly pinned: boolean;
+  /** Container images the install runs, pinned to the version. */
+  readonly images: readonly string[];
+}
+
+const cnpg = (version: string, sha256: string): UpstreamRelease => ({
+  component: 'cnpg',
+  version,
+  relativePath: `cnpg/cnpg-${version}.yaml`,
+  url: `https://github.com/cloudnative-pg/cloudnative-pg/releases/download/v${version}/cnpg-${version}.yaml`,
+  sha256: [sha256],
+  pinned: true,
+  images: [`ghcr.io/cloudnative-pg/cloudnative-pg:${version}`],
+});
+
+// The plugin files offline were rebuilt with the release recipe (see shared/upstream PROVENANCE.md): their
+// digests are known, the release asset's may differ, so these are not pinned.
+const plugin = (version: string, sha256: string): UpstreamRelease => ({
+  component: 'plugin-barman-cloud',
+  version,
+  relativePath: `plugin-barman-cloud/plugin-barman-cloud-v${version}.yaml`,
+  url: `https://github.com/cloudnative-pg/plugin-barman-cloud/releases/download/v${version}/manifest.yaml`,
+  sha256: [sha256],
+  pinned: false,
+  images: [
+    `ghcr.io/cloudnative-pg/plugin-barman-cloud:v${version}`,
+    `ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v${version}`,
+  ],
+});
+
+const certManager = (version: string, sha256: string): UpstreamRelease => ({
+  component: 'cert-manager',
+  version,
+  relativePath: `cert-manager/cert-manager-v${version}.yaml`,
+  url: `https://github.com/cert-manager/cert-manager/releases/download/v${version}/cert-manager.yaml`,
+  sha256: [sha256],
+  pinned: true,
+  images: ['controller', 'cainjector', 'webhook', 'acmesolver'].map(c => `quay.io/jetstack/cert-manager-${c}:v${version}`),
+});
+
+/** Every release in the catalog, oldest first within a component. */
+export const RELEASES: readonly UpstreamRelease[] = [
+  cnpg('1.28.0', 'b7f53dd5353ef2e0d8c67006645ab632d68f961053c220449337c8ea5751735e'),
+  cnpg('1.28.1', '25e0c33c234aef3b7c3e05c9959b183a3dff31871ad52b703d766f0a4f406f92'),
+  cnpg('1.29.1', 'e0c5ff41bf5b01c0775bf225929b8423d543cd23e9742e4274fe7de8499cf93a'),
+  cnpg('1.30.0', 'f8bede43fe4ee0d478c2355b204a36876b2ae4faac60f2a9452280b293da3b88'),
+  plugin('0.9.0', '0aaafd639ffc02e197276e525d0910dac3d8e44e1767860d28817044b33efb83'),
+  plugin('0.14.0', '8d4f1719cc54891ddffd7633279ec93b5d2cc547df8684c3b84f3b156a615e7c'),
+  certManager('1.19.4', 'abad40873bd9c63105bf1fc7c41354fe8ad716f01657762b5acb82977e707ef1'),
+];
+
+/** The namespace the operator and the plugin run in (the plugin must share the operator's). */
+export const OPERATOR_NAMESPACE = 'cnpg-system';
+
+/** The plugin's name as clusters reference it. */
+export const BARMAN_PLUGIN_NAME = 'barman-cloud.cloudnative-pg.io';
+
+/**
+ * The PostgreSQL image used when none is given: CNPG 1.28.0's own default, pinned so that an operator upgrade
+ * does not change the major version under a cluster or a restore ([O] pkg/versions/versions.go @v1.28.0).
+ */
+export const DEFAULT_POSTGRES_IMAGE = 'ghcr.io/cloudnative-pg/postgresql:18.1-system-trixie';
+
+/** Finds a release, or throws listing the versions the catalog has. */
+export function findRelease(component: UpstreamComponent, version: string): UpstreamRelease {
+  const v = version.replace(/^v/, '');
+  const release = RELEASES.find(r => r.component === component && r.version === v);
+  if (!release) {
+    throw new Error(`unknown ${component} version ${JSON.stringify(version)}; supported: ${supportedVersions(component).join(', ')}`);
+  }
+  return release;
+}
+
+/** The versions the catalog has for a component, oldest first. */
+export function supportedVersions(component: UpstreamComponent): string[] {
+  return RELEASES.filter(r => r.component === component).map(r => r.version);
+}
+
+/** The newest release of a component. */
+export function newestRelease(component: UpstreamComponent): UpstreamRelease {
+  const all = RELEASES.filter(r => r.component === component);
+  return all[all.length - 1];
+}
+
+/** Compares two dotted versions numerically (`0.9.0` < `0.14.0`). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.replace(/^v/, '').split('.').map(Number);
+  const pb = b.replace(/^v/, '').split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}

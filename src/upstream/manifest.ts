@@ -1,0 +1,67 @@
+import * as yaml from 'js-yaml';
+import { findRelease, UpstreamComponent, UpstreamRelease } from './catalog';
+import { LocatedManifest, locateManifest } from './locate';
+
+/** A Kubernetes object as plain data. */
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+/** A located, verified and parsed upstream install. */
+export interface UpstreamManifest extends LocatedManifest {
+  /** The documents, in file order, parsed once per process. Treat as read-only. */
+  readonly docs: readonly Manifest[];
+}
+
+/** Kinds that are cluster-scoped in the upstream installs (they must never carry a namespace). */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ClusterIssuer', 'APIService',
+  'PriorityClass', 'StorageClass', 'ClusterImageCatalog',
+]);
+
+// Parsing a megabyte of YAML is the costliest step of a synth: do it once per file digest and process.
+const parsed = new Map<string, readonly Manifest[]>();
+
+export function parseYamlDocuments(text: string): Manifest[] {
+  return yaml.loadAll(text).filter((d): d is Manifest => d !== null && d !== undefined && typeof d === 'object');
+}
+
+/** Locates, verifies and parses a release's install manifest. */
+export function loadUpstream(release: UpstreamRelease, explicitFile?: string): UpstreamManifest {
+  const located = locateManifest(release, explicitFile);
+  let docs = parsed.get(located.sha256);
+  if (!docs) {
+    docs = Object.freeze(parseYamlDocuments(located.text));
+    parsed.set(located.sha256, docs);
+  }
+  return { ...located, docs };
+}
+
+/** Shorthand: load by component and version. */
+export function loadUpstreamVersion(component: UpstreamComponent, version: string, explicitFile?: string): UpstreamManifest {
+  return loadUpstream(findRelease(component, version), explicitFile);
+}
+
+/** The CustomResourceDefinitions an install carries. */
+export function crdsOf(manifest: UpstreamManifest): Manifest[] {
+  return manifest.docs.filter(d => d.kind === 'CustomResourceDefinition');
+}
+
+/** Every container image referenced by an install's workloads (including the plugin's sidecar image). */
+export function imagesOf(manifest: UpstreamManifest): string[] {
+  const images = new Set<string>();
+  const visit = (node: unknown, key?: string): void => {
+    if (typeof node === 'string') {
+      if (key === 'image') images.add(node);
+      return;
+    }
+    if (Array.isArray(node)) node.forEach(n => visit(n));
+    else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) visit(v, k);
+  };
+  for (const doc of manifest.docs) if (doc.kind === 'Deployment') visit(doc.spec);
+  return [...images].sort();
+}
