@@ -1,0 +1,64 @@
+/** Reading a CNPG Cluster's plain manifest: its plugins, external clusters and recovery source. */
+import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
+import { dig, Entry, isObj, Obj, str } from './context';
+
+export interface PluginUse {
+  readonly plugin: Obj;
+  readonly path: string;
+  readonly name?: string;
+  readonly parameters?: Obj;
+  /** `enabled` defaults to true ([O] api/v1/cluster_types.go PluginConfiguration). */
+  readonly enabled: boolean;
+  readonly isWALArchiver: boolean;
+}
+
+export function clusterSpec(entry: Entry): Obj {
+  return isObj(entry.doc.spec) ? entry.doc.spec : {};
+}
+
+export function pluginsOf(entry: Entry): PluginUse[] {
+  const list = clusterSpec(entry).plugins;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((p, i) => isObj(p) ? [{
+    plugin: p,
+    path: `spec.plugins[${i}]`,
+    name: str(p.name),
+    parameters: isObj(p.parameters) ? p.parameters : undefined,
+    enabled: p.enabled !== false,
+    isWALArchiver: p.isWALArchiver === true,
+  }] : []);
+}
+
+/** The enabled barman-cloud plugin entry that archives WAL, if any. */
+export function barmanArchiver(entry: Entry): PluginUse | undefined {
+  return pluginsOf(entry).find(p => p.name === BARMAN_PLUGIN_NAME && p.enabled && p.isWALArchiver);
+}
+
+export interface ExternalClusterUse {
+  readonly cluster: Obj;
+  readonly index: number;
+  readonly path: string;
+  readonly name?: string;
+}
+
+export function externalClustersOf(entry: Entry): ExternalClusterUse[] {
+  const list = clusterSpec(entry).externalClusters;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((c, i) => isObj(c) ? [{ cluster: c, index: i, path: `spec.externalClusters[${i}]`, name: str(c.name) }] : []);
+}
+
+/** The recovery bootstrap section, when the cluster bootstraps by recovery. */
+export function recoveryOf(entry: Entry): Obj | undefined {
+  return dig(entry.doc, 'spec', 'bootstrap', 'recovery');
+}
+
+/** The external cluster a recovery reads from (`bootstrap.recovery.source`), if it is defined. */
+export function recoverySource(entry: Entry): ExternalClusterUse | undefined {
+  const source = str(recoveryOf(entry)?.source);
+  return source === undefined ? undefined : externalClustersOf(entry).find(c => c.name === source);
+}
+
+/** Whether an external cluster is an object store (plugin or in-tree barmanObjectStore), not a live server. */
+export function isObjectStoreSource(c: Obj): boolean {
+  return isObj(c.plugin) || isObj(c.barmanObjectStore);
+}

@@ -1,0 +1,134 @@
+import { newestRelease, supportedVersions, UpstreamComponent } from '../upstream/catalog';
+import { Manifest } from '../upstream/manifest';
+import { Finding, Severity } from './finding';
+
+/** One input object, with the facts every rule needs already extracted. */
+export interface Entry {
+  readonly doc: Manifest;
+  readonly index: number;
+  readonly trusted: boolean;
+  readonly source?: string;
+  readonly kind: string;
+  /** The API group (`''` for the core group). */
+  readonly group: string;
+  readonly version: string;
+  /** `''` when the object has no namespace: all such objects share the chart's "unset" namespace. */
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** The versions and policies a validation runs with, defaults resolved. */
+export interface ResolvedOptions {
+  readonly versions: Readonly<Record<UpstreamComponent, string>>;
+  readonly externalRefs: ReadonlySet<string>;
+  readonly unresolvedReferences: Severity;
+}
+
+export const CNPG_GROUP = 'postgresql.cnpg.io';
+export const PLUGIN_GROUP = 'barmancloud.cnpg.io';
+
+/** The key an object is indexed and declared external under: `Kind/namespace/name`. */
+export function refKey(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+/** Validates a requested version against the catalog, so that a typo fails with the list of supported ones. */
+export function resolveVersion(component: UpstreamComponent, version: string | undefined): string {
+  if (version === undefined) return newestRelease(component).version;
+  const v = version.replace(/^v/, '');
+  if (!supportedVersions(component).includes(v)) {
+    throw new Error(`unknown ${component} version ${JSON.stringify(version)}; supported: ${supportedVersions(component).join(', ')}`);
+  }
+  return v;
+}
+
+/** The set under validation: its objects indexed by kind, namespace and name, and the findings so far. */
+export class ValidationContext {
+  public readonly findings: Finding[] = [];
+  private readonly index = new Map<string, Entry>();
+  private readonly byKindAndName = new Map<string, Entry[]>();
+
+  constructor(public readonly entries: readonly Entry[], public readonly options: ResolvedOptions) {
+    for (const e of entries) {
+      if (!e.name) continue;
+      this.index.set(refKey(e.kind, e.namespace, e.name), e);
+      const key = `${e.kind}/${e.name}`;
+      const list = this.byKindAndName.get(key) ?? [];
+      list.push(e);
+      this.byKindAndName.set(key, list);
+    }
+  }
+
+  /** Objects under validation, upstream installs (trusted) left out. */
+  public untrusted(kind: string, group?: string): Entry[] {
+    return this.entries.filter(e => !e.trusted && e.kind === kind && (group === undefined || e.group === group));
+  }
+
+  public find(kind: string, namespace: string, name: string): Entry | undefined {
+    return this.index.get(refKey(kind, namespace, name));
+  }
+
+  /** Objects of that kind and name in namespaces other than the given one (to explain a namespace mismatch). */
+  public elsewhere(kind: string, namespace: string, name: string): Entry[] {
+    return (this.byKindAndName.get(`${kind}/${name}`) ?? []).filter(e => e.namespace !== namespace);
+  }
+
+  public isExternal(kind: string, namespace: string, name: string): boolean {
+    return this.options.externalRefs.has(refKey(kind, namespace, name));
+  }
+
+  public report(entry: Entry, severity: Severity, path: string, message: string, fix: string): void {
+    this.findings.push({
+      severity,
+      kind: entry.kind,
+      ...(entry.namespace ? { namespace: entry.namespace } : {}),
+      ...(entry.name ? { name: entry.name } : {}),
+      path,
+      message,
+      fix,
+      docIndex: entry.index,
+    });
+  }
+
+  public error(entry: Entry, path: string, message: string, fix: string): void {
+    this.report(entry, 'error', path, message, fix);
+  }
+
+  public warning(entry: Entry, path: string, message: string, fix: string): void {
+    this.report(entry, 'warning', path, message, fix);
+  }
+}
+
+/** Narrowing helpers for plain manifest data. */
+export type Obj = Readonly<Record<string, unknown>>;
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function obj(v: unknown): Obj | undefined {
+  return isObj(v) ? v : undefined;
+}
+
+export function objects(v: unknown): Obj[] {
+  return Array.isArray(v) ? v.filter(isObj) : [];
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A nested object by keys, or undefined when any step is missing or not an object. */
+export function dig(v: unknown, ...keys: string[]): Obj | undefined {
+  let cur: unknown = v;
+  for (const k of keys) {
+    if (!isObj(cur)) return undefined;
+    cur = cur[k];
+  }
+  return obj(cur);
+}
+
+/** Displays a namespace for messages: the empty namespace is the chart's unset one. */
+export function showNamespace(namespace: string): string {
+  return namespace ? JSON.stringify(namespace) : '(no namespace)';
+}

@@ -1,0 +1,73 @@
+/**
+ * The barman-cloud plugin's reading of `parameters` ([P] internal/cnpgi/operator/config/config.go `NewFromCluster`,
+ * internal/cnpgi/restore/restore.go): from `spec.plugins[].parameters` and `externalClusters[].plugin.parameters`
+ * it reads `barmanObjectName` and `serverName`, nothing else. The API accepts any key (a string map), so a
+ * misplaced setting, like the seed's `targetTime`, is silently ignored: the restore replays all WAL.
+ */
+import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
+import { CNPG_GROUP, Entry, isObj, Obj, ValidationContext } from './context';
+import { barmanArchiver, externalClustersOf, pluginsOf } from './cluster-model';
+import { show } from './finding';
+import { parseTargetTime, toPostgresSafeUtc } from './timestamps';
+
+const READ_KEYS = new Set(['barmanObjectName', 'serverName']);
+
+const RECOVERY_TARGET_KEYS = new Set(['targetTime', 'targetXID', 'targetName', 'targetLSN', 'targetImmediate', 'targetTLI', 'exclusive', 'backupID']);
+const OBJECT_STORE_KEYS = new Set(['destinationPath', 'endpointURL', 'endpointCA', 's3Credentials', 'azureCredentials', 'googleCredentials', 'tags', 'historyTags']);
+const ARCHIVE_KEYS = new Set(['compression', 'encryption', 'maxParallel', 'jobs', 'immediateCheckpoint']);
+
+/** Where a setting written as a plugin parameter actually belongs, with an example. */
+function whereItBelongs(key: string, value: unknown): string {
+  if (key === 'targetTime' && typeof value === 'string') {
+    const parsed = parseTargetTime(value);
+    if (parsed.ok && parsed.date && parsed.hasOffset) value = toPostgresSafeUtc(parsed.date).replace(/\.000000\+/, '+');
+  }
+  if (RECOVERY_TARGET_KEYS.has(key)) {
+    return `move it to spec.bootstrap.recovery.recoveryTarget.${key} (e.g. recoveryTarget: { ${key}: ${show(value)} })`;
+  }
+  if (/^retention/i.test(key)) {
+    return 'set it on the ObjectStore as spec.retentionPolicy (e.g. retentionPolicy: "30d")';
+  }
+  if (ARCHIVE_KEYS.has(key)) {
+    return `set it on the ObjectStore as spec.configuration.wal.${key} or spec.configuration.data.${key} (e.g. wal: { ${key}: ${show(value)} })`;
+  }
+  if (OBJECT_STORE_KEYS.has(key)) {
+    return `set it on the ObjectStore as spec.configuration.${key}`;
+  }
+  return 'remove it: only barmanObjectName (the ObjectStore) and serverName (the folder in it) are read';
+}
+
+function checkParameters(ctx: ValidationContext, e: Entry, path: string, parameters: Obj | undefined, role: string): void {
+  for (const [key, value] of Object.entries(parameters ?? {})) {
+    if (READ_KEYS.has(key)) continue;
+    ctx.error(e, `${path}.parameters.${key}`,
+      `parameter ${show(key)} is ignored by the ${BARMAN_PLUGIN_NAME} plugin, which reads only barmanObjectName and serverName from ${role}`,
+      whereItBelongs(key, value));
+  }
+  const objectName = parameters?.barmanObjectName;
+  if (typeof objectName !== 'string' || objectName === '') {
+    // [P] issue #337: without it the cluster stalls after "creating cluster role" with no error.
+    ctx.error(e, `${path}.parameters.barmanObjectName`, `missing barmanObjectName: the plugin cannot find its ObjectStore and the cluster stalls without an error (plugin issue #337)`,
+      'set parameters: { barmanObjectName: "s3-store" }, the name of an ObjectStore in the cluster\'s namespace');
+  }
+}
+
+/** Checks the plugin parameters of every untrusted Cluster. */
+export function checkPluginParameters(ctx: ValidationContext): void {
+  for (const e of ctx.untrusted('Cluster', CNPG_GROUP)) {
+    for (const p of pluginsOf(e)) {
+      if (p.name !== BARMAN_PLUGIN_NAME || !p.enabled) continue;
+      checkParameters(ctx, e, p.path, p.parameters, 'a cluster\'s plugins[] entry');
+    }
+    for (const c of externalClustersOf(e)) {
+      const plugin = c.cluster.plugin;
+      if (!isObj(plugin) || plugin.name !== BARMAN_PLUGIN_NAME) continue;
+      checkParameters(ctx, e, `${c.path}.plugin`, isObj(plugin.parameters) ? plugin.parameters : undefined, 'an external cluster');
+    }
+    const listed = pluginsOf(e).find(p => p.name === BARMAN_PLUGIN_NAME && p.enabled);
+    if (listed && !barmanArchiver(e) && !isObj(isObj(e.doc.spec) ? (e.doc.spec as Obj).backup : undefined)) {
+      ctx.warning(e, `${listed.path}.isWALArchiver`, 'the barman-cloud plugin is not the WAL archiver, so no WAL is archived and point-in-time recovery is impossible',
+        'set isWALArchiver: true');
+    }
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * References between the objects of the set. The plugin looks its ObjectStore up in the Cluster's namespace
+ * ([P] internal/cnpgi/operator/config/config.go `GetBarmanObjectKey` uses `Cluster.Namespace`); Backups,
+ * ScheduledBackups, Poolers, Databases, Publications and Subscriptions name a Cluster of their own namespace
+ * ([O] api/v1 `LocalObjectReference`); `bootstrap.initdb.secret` must hold `username` and `password`
+ * ([O] pkg/management/postgres/initdb.go reads both keys of a basic-auth secret).
+ */
+import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
+import { CNPG_GROUP, dig, Entry, isObj, Obj, PLUGIN_GROUP, showNamespace, str, ValidationContext } from './context';
+import { barmanArchiver, externalClustersOf, pluginsOf } from './cluster-model';
+import { show } from './finding';
+
+/** How messages name a kind in running text: `cluster`, `secret`, but `ObjectStore`. */
+function noun(kind: string): string {
+  return /^[A-Z][a-z]+$/.test(kind) ? kind.toLowerCase() : kind;
+}
+
+const CLUSTER_REFERRERS = ['Backup', 'ScheduledBackup', 'Pooler', 'Database', 'Publication', 'Subscription'];
+
+/**
+ * Resolves `kind/name` in the referrer's namespace, reporting a reference that does not resolve: as an error
+ * when an object of that name exists in another namespace (almost always a typo), otherwise with the
+ * configured severity unless declared external.
+ */
+function resolve(ctx: ValidationContext, from: Entry, path: string, kind: string, name: string, example: string): Entry | undefined {
+  const found = ctx.find(kind, from.namespace, name);
+  if (found || ctx.isExternal(kind, from.namespace, name)) return found;
+  const elsewhere = ctx.elsewhere(kind, from.namespace, name);
+  if (elsewhere.length) {
+    const where = elsewhere.map(o => showNamespace(o.namespace)).join(', ');
+    ctx.error(from, path, `${noun(kind)} ${show(name)} not found in namespace ${showNamespace(from.namespace)} (one named ${show(name)} exists in ${where})`,
+      `put both in the same namespace: move the ${from.kind} to ${showNamespace(elsewhere[0].namespace)}, or the ${kind} to ${showNamespace(from.namespace)} (metadata.namespace)`);
+  } else {
+    ctx.report(from, ctx.options.unresolvedReferences, path,
+      `${noun(kind)} ${show(name)} not found in namespace ${showNamespace(from.namespace)} among the objects given`,
+      `add the ${kind} (${example}) in namespace ${showNamespace(from.namespace)}, or declare it as existing outside the set`);
+  }
+  return undefined;
+}
+
+function checkObjectStoreReferences(ctx: ValidationContext, e: Entry): void {
+  const example = 'apiVersion: barmancloud.cnpg.io/v1, kind: ObjectStore';
+  for (const p of pluginsOf(e)) {
+    const name = str(p.parameters?.barmanObjectName);
+    if (p.name === BARMAN_PLUGIN_NAME && p.enabled && name) resolve(ctx, e, `${p.path}.parameters.barmanObjectName`, 'ObjectStore', name, example);
+  }
+  for (const c of externalClustersOf(e)) {
+    const plugin = isObj(c.cluster.plugin) ? c.cluster.plugin : undefined;
+    const name = str(dig(plugin, 'parameters')?.barmanObjectName);
+    if (plugin?.name === BARMAN_PLUGIN_NAME && name) resolve(ctx, e, `${c.path}.plugin.parameters.barmanObjectName`, 'ObjectStore', name, example);
+  }
+}
+
+/** A Secret defined in the set for initdb must hold both keys ([O] initdb reads `username` and `password`). */
+function checkInitdbSecret(ctx: ValidationContext, e: Entry): void {
+  const name = str(dig(e.doc, 'spec', 'bootstrap', 'initdb', 'secret')?.name);
+  if (!name) return;
+  const secret = ctx.find('Secret', e.namespace, name);
+  if (!secret) {
+    const elsewhere = ctx.elsewhere('Secret', e.namespace, name);
+    if (elsewhere.length && !ctx.isExternal('Secret', e.namespace, name)) {
+      ctx.error(e, 'spec.bootstrap.initdb.secret.name', `secret ${show(name)} not found in namespace ${showNamespace(e.namespace)} (one named ${show(name)} exists in ${elsewhere.map(o => showNamespace(o.namespace)).join(', ')})`,
+        'put the Cluster and its Secret in the same namespace');
+    }
+    return; // Secrets are usually created outside the manifests (sealed, external): a missing one is normal.
+  }
+  const keys = new Set([...Object.keys(dig(secret.doc, 'data') ?? {}), ...Object.keys(dig(secret.doc, 'stringData') ?? {})]);
+  const missing = ['username', 'password'].filter(k => !keys.has(k));
+  if (missing.length) {
+    ctx.error(e, 'spec.bootstrap.initdb.secret.name', `secret ${show(name)} has no ${missing.map(show).join(' or ')} key (it has ${[...keys].map(show).join(', ') || 'no keys'})`,
+      'give the Secret (type kubernetes.io/basic-auth) the keys username and password, e.g. stringData: { username: "app", password: "…" }');
+  }
+}
+
+/** An ObjectStore's credentials, when their Secret is in the set, must name keys the Secret has. */
+function checkCredentialKeys(ctx: ValidationContext, e: Entry): void {
+  const visit = (node: unknown, path: string): void => {
+    if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${path}[${i}]`));
+    if (!isObj(node)) return;
+    const name = str(node.name);
+    const key = str(node.key);
+    if (name && key && Object.keys(node).every(k => k === 'name' || k === 'key')) {
+      const secret = ctx.find('Secret', e.namespace, name);
+      if (secret) {
+        const keys = new Set([...Object.keys(dig(secret.doc, 'data') ?? {}), ...Object.keys(dig(secret.doc, 'stringData') ?? {})]);
+        if (!keys.has(key)) {
+          ctx.error(e, `${path}.key`, `secret ${show(name)} has no key ${show(key)} (it has ${[...keys].map(show).join(', ') || 'no keys'})`,
+            `use one of the Secret's keys, or add ${show(key)} to it`);
+        }
+      }
+      return;
+    }
+    for (const [k, v] of Object.entries(node)) visit(v, path ? `${path}.${k}` : k);
+  };
+  visit(dig(e.doc, 'spec', 'configuration'), 'spec.configuration');
+}
+
+/**
+ * `method` omitted defaults to the deprecated in-tree barmanObjectStore ([O] api/v1/scheduledbackup_types.go,
+ * backup_types.go kubebuilder default), which fails on a cluster that backs up through the plugin.
+ */
+function checkBackupTarget(ctx: ValidationContext, e: Entry, cluster: Entry | undefined): void {
+  const spec: Obj = isObj(e.doc.spec) ? e.doc.spec : {};
+  const method = str(spec.method);
+  const usesPlugin = cluster && barmanArchiver(cluster) && !dig(cluster.doc, 'spec', 'backup', 'barmanObjectStore');
+  const fix = 'set method: plugin and pluginConfiguration: { name: "barman-cloud.cloudnative-pg.io" }';
+  if (method === undefined) {
+    const message = 'method is not set and defaults to the deprecated "barmanObjectStore"';
+    if (usesPlugin) ctx.error(e, 'spec.method', `${message}, but cluster ${show(cluster.name)} backs up through the barman-cloud plugin`, fix);
+    else ctx.warning(e, 'spec.method', message, fix);
+  } else if (method === 'barmanObjectStore' && usesPlugin) {
+    ctx.error(e, 'spec.method', `method "barmanObjectStore" but cluster ${show(cluster.name)} has no spec.backup.barmanObjectStore (it backs up through the barman-cloud plugin)`, fix);
+  }
+}
+
+/** Checks every reference of the untrusted objects. */
+export function checkReferences(ctx: ValidationContext): void {
+  for (const e of ctx.untrusted('Cluster', CNPG_GROUP)) {
+    checkObjectStoreReferences(ctx, e);
+    checkInitdbSecret(ctx, e);
+  }
+  for (const e of ctx.untrusted('ObjectStore', PLUGIN_GROUP)) checkCredentialKeys(ctx, e);
+  for (const kind of CLUSTER_REFERRERS) {
+    for (const e of ctx.untrusted(kind, CNPG_GROUP)) {
+      const name = str(dig(e.doc, 'spec', 'cluster')?.name);
+      const cluster = name ? resolve(ctx, e, 'spec.cluster.name', 'Cluster', name, 'apiVersion: postgresql.cnpg.io/v1, kind: Cluster') : undefined;
+      if (kind === 'Backup' || kind === 'ScheduledBackup') checkBackupTarget(ctx, e, cluster);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Data safety of archives. A cluster that archives WAL into the folder it restores from, or two clusters that
+ * archive into the same `<destinationPath>/<serverName>`, overwrite each other's WAL and backups; CNPG refuses
+ * to start the second with "Expected empty archive" at best ([O] docs/src/recovery.md § "Restoring into a
+ * Cluster with a Backup Section"; [P] issues #350, #683). `serverName` defaults to the cluster's name for
+ * archiving ([P] config.go `NewFromCluster`) and to the external cluster's name for a recovery source
+ * ([P] restore.go; [O] api/v1 `ExternalCluster` / barmanObjectStore `serverName` doc).
+ */
+import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
+import { CNPG_GROUP, dig, Entry, isObj, str, ValidationContext } from './context';
+import { barmanArchiver, recoverySource } from './cluster-model';
+import { show } from './finding';
+
+/** One folder of an object store, as far as the set lets us know it. */
+interface ArchiveFolder {
+  /** The destinationPath (normalised), or the ObjectStore's identity when its definition is not in the set. */
+  readonly store: string;
+  readonly serverName: string;
+  /** For messages. */
+  readonly description: string;
+}
+
+function normalisePath(path: string): string {
+  return path.trim().replace(/\/+$/, '');
+}
+
+function pluginFolder(ctx: ValidationContext, cluster: Entry, objectName: string, serverName: string): ArchiveFolder {
+  const store = ctx.find('ObjectStore', cluster.namespace, objectName);
+  const destination = str(dig(store?.doc, 'spec', 'configuration')?.destinationPath);
+  return destination
+    ? { store: normalisePath(destination), serverName, description: `${show(destination)} server ${show(serverName)}` }
+    : { store: `ObjectStore ${cluster.namespace}/${objectName}`, serverName, description: `ObjectStore ${show(objectName)} server ${show(serverName)}` };
+}
+
+/** Where a cluster archives WAL, with the path of the setting that decides it. */
+function archiveOf(ctx: ValidationContext, cluster: Entry): { folder: ArchiveFolder; path: string } | undefined {
+  const archiver = barmanArchiver(cluster);
+  const objectName = str(archiver?.parameters?.barmanObjectName);
+  if (archiver && objectName) {
+    const serverName = str(archiver.parameters?.serverName) || cluster.name;
+    return { folder: pluginFolder(ctx, cluster, objectName, serverName), path: `${archiver.path}.parameters.serverName` };
+  }
+  const inTree = dig(cluster.doc, 'spec', 'backup', 'barmanObjectStore');
+  const destination = str(inTree?.destinationPath);
+  if (inTree && destination) {
+    const serverName = str(inTree.serverName) || cluster.name;
+    return { folder: { store: normalisePath(destination), serverName, description: `${show(destination)} server ${show(serverName)}` }, path: 'spec.backup.barmanObjectStore.serverName' };
+  }
+  return undefined;
+}
+
+/** Where a cluster restores from, when it restores from an object store. */
+function recoveryFolder(ctx: ValidationContext, cluster: Entry): ArchiveFolder | undefined {
+  const source = recoverySource(cluster);
+  if (!source?.name) return undefined;
+  const plugin = isObj(source.cluster.plugin) ? source.cluster.plugin : undefined;
+  const objectName = str(dig(plugin, 'parameters')?.barmanObjectName);
+  if (plugin?.name === BARMAN_PLUGIN_NAME && objectName) {
+    return pluginFolder(ctx, cluster, objectName, str(dig(plugin, 'parameters')?.serverName) || source.name);
+  }
+  const inTree = isObj(source.cluster.barmanObjectStore) ? source.cluster.barmanObjectStore : undefined;
+  const destination = str(inTree?.destinationPath);
+  if (inTree && destination) {
+    const serverName = str(inTree.serverName) || source.name;
+    return { store: normalisePath(destination), serverName, description: `${show(destination)} server ${show(serverName)}` };
+  }
+  return undefined;
+}
+
+const same = (a: ArchiveFolder, b: ArchiveFolder): boolean => a.store === b.store && a.serverName === b.serverName;
+
+/** Checks that no archive is shared, and that no restore archives into its own source. */
+export function checkArchiveSafety(ctx: ValidationContext): void {
+  const archivers: Array<{ cluster: Entry; folder: ArchiveFolder }> = [];
+  for (const cluster of ctx.untrusted('Cluster', CNPG_GROUP)) {
+    const archive = archiveOf(ctx, cluster);
+    if (!archive) continue;
+    const source = recoveryFolder(ctx, cluster);
+    if (source && same(source, archive.folder)) {
+      ctx.error(cluster, archive.path, `archives WAL to ${archive.folder.description}, the same folder it restores from: it would overwrite the source's backups (or fail with "Expected empty archive")`,
+        `archive to a new folder, e.g. serverName: ${show(`${cluster.name}-2`)}`);
+    }
+    const clash = archivers.find(a => same(a.folder, archive.folder));
+    if (clash) {
+      ctx.error(cluster, archive.path, `archives WAL to ${archive.folder.description}, where Cluster ${show(clash.cluster.namespace ? `${clash.cluster.namespace}/${clash.cluster.name}` : clash.cluster.name)} archives too: their WAL and backups would mix`,
+        `give each cluster its own serverName, e.g. serverName: ${show(cluster.name)}`);
+    }
+    archivers.push({ cluster, folder: archive.folder });
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Structural schema of the exact upstream CRDs of the versions in use ([U] the CRDs in the install manifests:
+ * CNPG `postgresql.cnpg.io`, plugin `barmancloud.cnpg.io` ObjectStore, cert-manager kinds). Unknown fields are
+ * rejected the way `kubectl --validate=strict` rejects them (the API server itself would prune them silently).
+ */
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { compareVersions, supportedVersions, UpstreamComponent } from '../upstream/catalog';
+import { Entry, isObj, ValidationContext } from './context';
+import { COMPONENT_LABEL, componentOfGroup, CrdVersion, lookupCrd } from './crds';
+import { joinPath, show } from './finding';
+
+/**
+ * Where upstream introduced a field or value, when our catalog skips that release. From [P] CHANGELOG.md and
+ * `git log -S` on api/v1/objectstore_types.go (UPSTREAM-FACTS §3).
+ */
+const UPSTREAM_INTRODUCED: Readonly<Record<string, string>> = {
+  'barmancloud.cnpg.io/ObjectStore spec.configuration.data.restoreAdditionalCommandArgs': 'v0.13.0',
+  'barmancloud.cnpg.io/ObjectStore spec.configuration.data.compression=lz4': 'v0.13.0',
+  'barmancloud.cnpg.io/ObjectStore spec.configuration.azureCredentials.useDefaultAzureCredentials': 'v0.11.0',
+};
+
+// Only the metadata fields users write are checked; the API server owns the rest of ObjectMeta.
+const METADATA_SCHEMA = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    namespace: { type: 'string' },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+    annotations: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+};
+
+/** Turns a Kubernetes structural schema into a JSON schema ajv understands, closed against unknown fields. */
+export function toJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toJsonSchema);
+  if (!isObj(node)) return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith('x-kubernetes-') || key === 'nullable') continue;
+    if (key === 'properties' && isObj(value)) {
+      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonSchema(v)]));
+    } else if (['items', 'additionalProperties', 'not'].includes(key) && isObj(value)) {
+      out[key] = toJsonSchema(value);
+    } else if (['anyOf', 'allOf', 'oneOf'].includes(key)) {
+      out[key] = toJsonSchema(value);
+    } else {
+      out[key] = value;
+    }
+  }
+  if (node['x-kubernetes-int-or-string'] === true) {
+    delete out.type;
+    if (!out.anyOf) out.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  }
+  if (node.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
+  const preservesUnknown = node['x-kubernetes-preserve-unknown-fields'] === true;
+  if (isObj(node.properties) && !preservesUnknown && node.additionalProperties === undefined) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+let ajv: Ajv | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+/** Compiles a CRD version's schema once per process (lazily, only for kinds present). */
+function validatorFor(crd: CrdVersion): ValidateFunction {
+  let validate = compiled.get(crd.key);
+  if (!validate) {
+    if (!ajv) {
+      ajv = new Ajv({ strict: false, allErrors: true, verbose: true, validateSchema: false });
+      addFormats(ajv);
+    }
+    const root = toJsonSchema(crd.schema) as Record<string, unknown>;
+    const properties = isObj(root.properties) ? root.properties : {};
+    validate = ajv.compile({ ...root, properties: { ...properties, metadata: METADATA_SCHEMA } });
+    compiled.set(crd.key, validate);
+  }
+  return validate;
+}
+
+/** `/spec/plugins/0/parameters` → `spec.plugins[0].parameters`. */
+export function pointerToPath(pointer: string): string {
+  if (!pointer) return '';
+  return pointer.slice(1).split('/').map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, seg) => joinPath(path, /^\d+$/.test(seg) ? Number(seg) : seg), '');
+}
+
+/** The field path a schema error is about (for unknown and missing fields, the field itself). */
+function errorPath(e: ErrorObject): string {
+  const base = pointerToPath(e.instancePath);
+  if (e.keyword === 'additionalProperties') return joinPath(base, String(e.params.additionalProperty));
+  if (e.keyword === 'required') return joinPath(base, String(e.params.missingProperty));
+  return base;
+}
+
+/** Drops the noise ajv reports for the branches of an `anyOf` (e.g. int-or-string) once the anyOf itself failed. */
+function significantErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const anyOfs = errors.filter(e => e.keyword === 'anyOf');
+  return errors.filter(e => e.keyword === 'anyOf'
+    || !anyOfs.some(a => a.instancePath === e.instancePath && e.schemaPath.startsWith(a.schemaPath + '/')));
+}
+
+/** Whether a release's CRD accepts what `error` complains about (the same error is absent from its result). */
+function releaseAccepts(component: UpstreamComponent, release: string, entry: Entry, error: ErrorObject): boolean {
+  const lookup = lookupCrd(component, release, entry.group, entry.kind, entry.version);
+  if (lookup.status !== 'found') return false;
+  const validate = validatorFor(lookup.crd);
+  if (validate(entry.doc)) return true;
+  return !(validate.errors ?? []).some(e => e.keyword === error.keyword && e.instancePath === error.instancePath
+    && JSON.stringify(e.params) === JSON.stringify(error.params));
+}
+
+/** For a field or value the chosen release lacks: the oldest catalog release that has it, computed on failure only. */
+function introducedIn(component: UpstreamComponent, current: string, entry: Entry, error: ErrorObject, path: string): string | undefined {
+  const newer = supportedVersions(component).filter(v => compareVersions(v, current) > 0);
+  const first = newer.find(v => releaseAccepts(component, v, entry, error));
+  if (!first) return undefined;
+  const label = COMPONENT_LABEL[component];
+  const key = error.keyword === 'enum' ? `${entry.group}/${entry.kind} ${path}=${String(error.data)}` : `${entry.group}/${entry.kind} ${path}`;
+  const upstream = UPSTREAM_INTRODUCED[key];
+  return `available from ${label} ${first} in this catalog${upstream ? ` (upstream: ${upstream})` : ''}`;
+}
+
+function describe(e: ErrorObject, where: string): { message: string; fix: string } {
+  const schema = isObj(e.parentSchema) ? e.parentSchema : {};
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const known = isObj(schema.properties) ? Object.keys(schema.properties).sort() : [];
+      return {
+        message: `unknown field ${show(e.params.additionalProperty)}: not in ${where}`,
+        fix: known.length ? `remove it or use one of the fields defined here: ${known.join(', ')}` : 'remove it',
+      };
+    }
+    case 'required':
+      return { message: `missing required field ${show(e.params.missingProperty)} in ${where}`, fix: `set ${String(e.params.missingProperty)}` };
+    case 'enum':
+      return {
+        message: `${show(e.data)} is not allowed by ${where}`,
+        fix: `use one of ${(e.params.allowedValues as unknown[]).map(show).join(', ')}`,
+      };
+    case 'anyOf':
+      return { message: `must be an integer or a string, got ${show(e.data)}`, fix: 'write a number like 5 or a string like "5%"' };
+    case 'type':
+      return { message: `must be of type ${String(e.params.type)}, got ${show(e.data)}`, fix: `write a value of type ${String(e.params.type)}` };
+    case 'pattern':
+      return { message: `${show(e.data)} does not match the pattern ${show(e.params.pattern)} of ${where}`, fix: 'write a value matching that pattern' };
+    case 'format':
+      return { message: `${show(e.data)} is not a valid ${String(e.params.format)}`, fix: `write a valid ${String(e.params.format)}` };
+    default:
+      return { message: `${e.message ?? 'is invalid'}, got ${show(e.data)} (${where})`, fix: `fix the value (${e.keyword} ${show(e.schema)})` };
+  }
+}
+
+/** Checks every untrusted object of a group we know against its CRD. */
+export function checkSchemas(ctx: ValidationContext): void {
+  for (const entry of ctx.entries) {
+    if (entry.trusted) continue;
+    const component = componentOfGroup(entry.group);
+    if (!component) continue;
+    const release = ctx.options.versions[component];
+    const label = `${COMPONENT_LABEL[component]} ${release}`;
+    const lookup = lookupCrd(component, release, entry.group, entry.kind, entry.version);
+    if (lookup.status === 'unknown-kind') {
+      ctx.error(entry, 'kind', `kind ${show(entry.kind)} is not defined in ${entry.group} by ${label}`,
+        `use one of ${lookup.kinds.join(', ')}`);
+      continue;
+    }
+    if (lookup.status === 'unknown-version') {
+      ctx.error(entry, 'apiVersion', `${show(entry.doc.apiVersion)} is not served by ${label}`,
+        `use apiVersion ${lookup.versions.map(v => show(`${entry.group}/${v}`)).join(' or ')}`);
+      continue;
+    }
+    const validate = validatorFor(lookup.crd);
+    if (validate(entry.doc)) continue;
+    const where = `${entry.group} ${entry.kind} of ${label}`;
+    for (const e of significantErrors(validate.errors ?? [])) {
+      const path = errorPath(e);
+      const { message, fix } = describe(e, where);
+      const newer = e.keyword === 'additionalProperties' || e.keyword === 'enum' ? introducedIn(component, release, entry, e, path) : undefined;
+      if (newer) {
+        ctx.error(entry, path, `${message} (${newer})`, `use a newer ${COMPONENT_LABEL[component]} version, or ${fix}`);
+      } else {
+        ctx.error(entry, path, message, fix);
+      }
+    }
+  }
+}
