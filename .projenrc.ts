@@ -70,7 +70,8 @@ new YamlFile(project, 'cdk8s.yaml', {
   obj: {
     language: 'typescript',
     app: 'node lib/src/main.js',
-    output: 'dist',
+    // `cdk8s synth` deletes this folder before running the app; the app publishes dist/ itself, atomically.
+    output: '.cdk8s-cnpg/synth',
   },
 });
 

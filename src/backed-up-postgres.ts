@@ -1,0 +1,427 @@
+import { ApiObject, Chart, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import * as barman from '../imports/barmancloud.cnpg.io';
+import * as cnpg from '../imports/postgresql.cnpg.io';
+import { AppCredentials } from './app-credentials';
+import { BackupSchedule } from './backup-schedule';
+import { BarmanPluginVersion } from './barman-plugin';
+import { ObjectStorage } from './object-storage';
+import { ensureAppValidation, warnOnce } from './private/app-validation';
+import { PropErrors } from './private/errors';
+import { checkImage } from './private/images';
+import { checkClusterName, checkNamespaceName, checkObjectName } from './private/names';
+import { checkResources, checkSize, quantityOf, renderResources, RenderedResources } from './private/resources';
+import { RetentionPolicy } from './retention-policy';
+import { BARMAN_PLUGIN_NAME, compareVersions, DEFAULT_POSTGRES_IMAGE } from './upstream/catalog';
+
+/** Compression algorithms the Barman Cloud plugin offers. */
+export enum Compression {
+  /** gzip: everywhere, slow on small CPUs. */
+  GZIP = 'gzip',
+  /** bzip2: smallest, slowest. */
+  BZIP2 = 'bzip2',
+  /** snappy: fast, larger files. */
+  SNAPPY = 'snappy',
+  /** lz4: fast; for base backups only from plugin v0.13.0. */
+  LZ4 = 'lz4',
+  /** xz: WAL only. */
+  XZ = 'xz',
+  /** zstd: WAL only. */
+  ZSTD = 'zstd',
+}
+
+/** Who owns the Backup objects a ScheduledBackup creates. */
+export enum BackupOwnerReference {
+  /** No owner: Backups outlive the schedule and the cluster. */
+  NONE = 'none',
+  /** The ScheduledBackup: deleting the schedule deletes its Backup objects (not the data in the bucket). */
+  SELF = 'self',
+  /** The Cluster. */
+  CLUSTER = 'cluster',
+}
+
+/** Which instance takes base backups. */
+export enum BackupTarget {
+  /** Always the primary. */
+  PRIMARY = 'primary',
+  /** A standby when one is healthy, else the primary. */
+  PREFER_STANDBY = 'prefer-standby',
+}
+
+/** What a restore needs to know about the database it restores. */
+export interface IRecoverySource {
+  /** The namespace of the ObjectStore (and so of the restore). */
+  readonly namespace?: string;
+  /** The ObjectStore holding the archive. */
+  readonly objectStoreName: string;
+  /** The archive's server name (`<destinationPath>/<serverName>/`). */
+  readonly serverName: string;
+  /** The archive's destination path. */
+  readonly destinationPath: string;
+  /** The PostgreSQL image the backups were taken with (a restore needs the same major). */
+  readonly imageName: string;
+  /** The application database. */
+  readonly database: string;
+  /** The application database's owner. */
+  readonly owner: string;
+  /** The Secret with the owner's credentials; a restore reuses it (secrets are not in the backup). */
+  readonly appSecretName: string;
+}
+
+/** Props for `BackedUpPostgres`. */
+export interface BackedUpPostgresProps {
+  /** Where base backups and WAL go. */
+  readonly objectStorage: ObjectStorage;
+  /**
+   * The Cluster's name (a DNS-1035 label of at most 50 characters); services are `<name>-rw`/`-ro`.
+   * @default - the construct id in lower case
+   */
+  readonly clusterName?: string;
+  /**
+   * The namespace of the Cluster, ObjectStore and ScheduledBackup (always the same one).
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Number of PostgreSQL instances (1 primary + standbys).
+   * @default 1
+   */
+  readonly instances?: number;
+  /**
+   * Size of each instance's data volume.
+   * @default Size.gibibytes(1)
+   */
+  readonly storageSize?: Size;
+  /**
+   * StorageClass of the data volumes.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClass?: string;
+  /**
+   * Size of a separate WAL volume per instance.
+   * @default - WAL lives on the data volume
+   */
+  readonly walStorageSize?: Size;
+  /**
+   * StorageClass of the WAL volumes.
+   * @default - the cluster's default StorageClass
+   */
+  readonly walStorageClass?: string;
+  /**
+   * The PostgreSQL image, pinned by tag (CNPG's default image changes with the operator version).
+   * @default 'ghcr.io/cloudnative-pg/postgresql:18.1-system-trixie'
+   */
+  readonly imageName?: string;
+  /**
+   * CPU and memory for the PostgreSQL containers.
+   * @default - none set
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * The application database created at bootstrap.
+   * @default 'app'
+   */
+  readonly database?: string;
+  /**
+   * The owner of the application database.
+   * @default 'app'
+   */
+  readonly owner?: string;
+  /**
+   * Where the owner's password comes from.
+   * @default AppCredentials.generated()
+   */
+  readonly credentials?: AppCredentials;
+  /**
+   * Name of the Barman Cloud ObjectStore.
+   * @default '<clusterName>-store'
+   */
+  readonly objectStoreName?: string;
+  /**
+   * The server name: the folder under `destinationPath` this cluster archives into.
+   * @default - the cluster name
+   */
+  readonly serverName?: string;
+  /**
+   * WAL compression.
+   * @default Compression.GZIP
+   */
+  readonly walCompression?: Compression;
+  /**
+   * Base backup compression (upstream's default is none).
+   * @default Compression.GZIP
+   */
+  readonly dataCompression?: Compression;
+  /**
+   * How long backups are kept, managed by the plugin.
+   * @default RetentionPolicy.days(7)
+   */
+  readonly retentionPolicy?: RetentionPolicy;
+  /**
+   * When base backups run.
+   * @default BackupSchedule.daily()
+   */
+  readonly schedule?: BackupSchedule;
+  /**
+   * Name of the ScheduledBackup.
+   * @default '<clusterName>-backup'
+   */
+  readonly scheduledBackupName?: string;
+  /**
+   * Take the first base backup as soon as the schedule is created; without it, WAL archived before the first
+   * tick cannot be restored.
+   * @default true
+   */
+  readonly immediateBackup?: boolean;
+  /**
+   * Who owns the Backup objects the schedule creates.
+   * @default BackupOwnerReference.NONE
+   */
+  readonly backupOwnerReference?: BackupOwnerReference;
+  /**
+   * Which instance takes base backups.
+   * @default - CNPG's default (`prefer-standby`)
+   */
+  readonly backupTarget?: BackupTarget;
+  /**
+   * CPU and memory for the plugin sidecar (it runs out of memory during backups without limits).
+   * @default - requests 100m CPU and 256Mi memory, limit 512Mi memory
+   */
+  readonly sidecarResources?: kplus.ContainerResources;
+  /**
+   * The plugin version running in the cluster, for version-dependent checks.
+   * @default - the BarmanPlugin in the app, else the newest
+   */
+  readonly pluginVersion?: BarmanPluginVersion;
+}
+
+/** WAL compressions the ObjectStore CRD accepts; base backups accept fewer. */
+const DATA_COMPRESSIONS: Record<string, string | undefined> = { gzip: undefined, bzip2: undefined, snappy: undefined, lz4: '0.13.0' };
+
+/**
+ * A PostgreSQL cluster with continuous WAL archiving and scheduled base backups to object storage through the
+ * Barman Cloud plugin: a CNPG `Cluster` (the default child), its `ObjectStore` and a `ScheduledBackup`.
+ *
+ * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/
+ */
+export class BackedUpPostgres extends Construct implements IRecoverySource {
+  /** The Cluster's name. */
+  public readonly clusterName: string;
+  /** The namespace of all its objects (undefined: the chart's default). */
+  public readonly namespace?: string;
+  /** The read-write service applications connect to. */
+  public readonly readWriteServiceName: string;
+  /** The read-only service (standbys). */
+  public readonly readOnlyServiceName: string;
+  /** The archive's server name. */
+  public readonly serverName: string;
+  /** The ObjectStore's name. */
+  public readonly objectStoreName: string;
+  /** The ScheduledBackup's name. */
+  public readonly scheduledBackupName: string;
+  /** The archive's destination path. */
+  public readonly destinationPath: string;
+  /** The object storage. */
+  public readonly objectStorage: ObjectStorage;
+  /** The PostgreSQL image. */
+  public readonly imageName: string;
+  /** The application database. */
+  public readonly database: string;
+  /** The application database's owner. */
+  public readonly owner: string;
+  /** The Secret with the owner's credentials (`<cluster>-app` when generated). */
+  public readonly appSecretName: string;
+  /** Number of instances. */
+  public readonly instances: number;
+  /** Data volume size. */
+  public readonly storageSize: Size;
+  /** The retention policy. */
+  public readonly retentionPolicy: RetentionPolicy;
+  /** The base backup schedule. */
+  public readonly schedule: BackupSchedule;
+  /** WAL compression. */
+  public readonly walCompression: Compression;
+  /** Base backup compression. */
+  public readonly dataCompression: Compression;
+  /** The `Cluster` (also the default child: `ApiObject.of(this)`). */
+  public readonly cluster: ApiObject;
+  /** The Barman Cloud `ObjectStore`. */
+  public readonly objectStore: ApiObject;
+  /** The `ScheduledBackup`. */
+  public readonly scheduledBackup: ApiObject;
+
+  constructor(scope: Construct, id: string, props: BackedUpPostgresProps) {
+    super(scope, id);
+    const errors = new PropErrors(this);
+    if (!props || !props.objectStorage) {
+      errors.add('objectStorage', 'is required', props?.objectStorage, 'pass e.g. ObjectStorage.s3({ bucket: "my-backups", path: "postgres", credentials: S3Credentials.fromSecret({ secretName: "s3-credentials" }) })');
+      errors.throwIfAny();
+    }
+
+    // Resolve every default once, up front.
+    this.clusterName = props.clusterName ?? id.toLowerCase();
+    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    this.instances = props.instances ?? 1;
+    this.storageSize = props.storageSize ?? Size.gibibytes(1);
+    this.imageName = props.imageName ?? DEFAULT_POSTGRES_IMAGE;
+    this.database = props.database ?? 'app';
+    this.owner = props.owner ?? 'app';
+    const credentials = props.credentials ?? AppCredentials.generated();
+    this.objectStorage = props.objectStorage;
+    this.objectStoreName = props.objectStoreName ?? `${this.clusterName}-store`;
+    this.serverName = props.serverName ?? this.clusterName;
+    this.walCompression = props.walCompression ?? Compression.GZIP;
+    this.dataCompression = props.dataCompression ?? Compression.GZIP;
+    this.retentionPolicy = props.retentionPolicy ?? RetentionPolicy.days(7);
+    this.schedule = props.schedule ?? BackupSchedule.daily();
+    this.scheduledBackupName = props.scheduledBackupName ?? `${this.clusterName}-backup`;
+    this.destinationPath = this.objectStorage.destinationPath;
+    this.readWriteServiceName = `${this.clusterName}-rw`;
+    this.readOnlyServiceName = `${this.clusterName}-ro`;
+    this.appSecretName = credentials._secretName(this.clusterName) ?? `${this.clusterName}-app`;
+    const sidecarResources = props.sidecarResources ?? {
+      cpu: { request: kplus.Cpu.millis(100) },
+      memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
+    };
+
+    // Check every prop, then fail once with all problems.
+    errors.addProblem(checkClusterName(props.clusterName === undefined ? 'clusterName (from the construct id)' : 'clusterName', this.clusterName, 'test'));
+    if (props.namespace !== undefined) errors.addProblem(checkNamespaceName('namespace', props.namespace, 'databases'));
+    if (!Number.isInteger(this.instances) || this.instances < 1) {
+      errors.add('instances', 'must be a whole number of at least 1', this.instances, 'use e.g. 1, or 3 for a primary and two standbys');
+    }
+    errors.addProblem(checkSize('storageSize', this.storageSize, 'Size.gibibytes(1)'));
+    errors.addProblem(checkSize('walStorageSize', props.walStorageSize, 'Size.gibibytes(1)'));
+    for (const [prop, value] of Object.entries({ storageClass: props.storageClass, walStorageClass: props.walStorageClass })) {
+      if (value !== undefined) errors.addProblem(checkObjectName(prop, value, 'local-path'));
+    }
+    if (props.walStorageClass !== undefined && props.walStorageSize === undefined) {
+      errors.add('walStorageClass', 'is set without walStorageSize', props.walStorageClass, 'set walStorageSize too, e.g. Size.gibibytes(1)');
+    }
+    checkImage(errors, this.imageName);
+    checkResources('resources', props.resources).forEach(p => errors.addProblem(p));
+    checkResources('sidecarResources', sidecarResources).forEach(p => errors.addProblem(p));
+    for (const [prop, value] of Object.entries({ database: this.database, owner: this.owner })) {
+      // PostgreSQL identifiers CNPG accepts for initdb: at most 63 bytes; keep to the portable set.
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
+        errors.add(prop, 'must be a lower-case PostgreSQL identifier (letters, digits, "_", at most 63, not starting with a digit)', value, 'use e.g. "app"');
+      }
+    }
+    credentials._problems('credentials', this.owner).forEach(p => errors.addProblem(p));
+    errors.addProblem(checkObjectName('objectStoreName', this.objectStoreName, 's3-store'));
+    errors.addProblem(checkObjectName('scheduledBackupName', this.scheduledBackupName, 'pg-backup'));
+    if (!/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(this.serverName)) {
+      errors.add('serverName', 'must be a folder name (letters, digits, "-", "_" and ".")', this.serverName, `use e.g. ${JSON.stringify(this.clusterName)}`);
+    }
+    this.objectStorage._problems('objectStorage').forEach(p => errors.addProblem(p));
+    for (const [prop, value] of Object.entries({ walCompression: this.walCompression, dataCompression: this.dataCompression })) {
+      if (!Object.values(Compression).includes(value)) errors.add(prop, 'is not a known compression', value, 'use e.g. Compression.GZIP');
+    }
+    if (!(this.dataCompression in DATA_COMPRESSIONS)) {
+      errors.add('dataCompression', `${this.dataCompression} is only available for WAL, not for base backups`, this.dataCompression, 'use Compression.GZIP, BZIP2, SNAPPY or LZ4 (plugin >= 0.13.0)');
+    }
+    const minVersion = (this.dataCompression === Compression.LZ4 ? DATA_COMPRESSIONS.lz4 : undefined);
+    if (props.pluginVersion && minVersion && compareVersions(props.pluginVersion, minVersion) < 0) {
+      errors.add('dataCompression', `lz4 for base backups needs plugin v${minVersion} or newer, the cluster runs v${props.pluginVersion}`, this.dataCompression, 'use Compression.SNAPPY, or BarmanPluginVersion.V0_14_0');
+    }
+    const azureMin = this.objectStorage._minPluginVersion;
+    if (props.pluginVersion && azureMin && compareVersions(props.pluginVersion, azureMin) < 0) {
+      errors.add('objectStorage.credentials', `default Azure credentials need plugin v${azureMin} or newer, the cluster runs v${props.pluginVersion}`, 'fromDefaultCredentials()', 'use AzureCredentials.fromAzureAd() or a newer plugin');
+    }
+    errors.addProblem(this.retentionPolicy._problem('retentionPolicy'));
+    errors.addProblem(this.schedule._problem('schedule'));
+    if (props.backupOwnerReference !== undefined && !Object.values(BackupOwnerReference).includes(props.backupOwnerReference)) {
+      errors.add('backupOwnerReference', 'is not a known owner reference', props.backupOwnerReference, 'use BackupOwnerReference.NONE, SELF or CLUSTER');
+    }
+    if (props.backupTarget !== undefined && !Object.values(BackupTarget).includes(props.backupTarget)) {
+      errors.add('backupTarget', 'is not a known backup target', props.backupTarget, 'use BackupTarget.PRIMARY or PREFER_STANDBY');
+    }
+    errors.throwIfAny();
+
+    ensureAppValidation(this);
+    const metadata = (name: string) => ({ name, ...(props.namespace !== undefined ? { namespace: props.namespace } : {}) });
+    const rendered = this.objectStorage._render();
+
+    if (credentials.isUnsafePlaintext) {
+      new ApiObject(this, 'AppSecret', {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          ...metadata(this.appSecretName),
+          annotations: { 'cdk8s-cnpg.io/unsafe-plaintext': 'this Secret holds a plaintext password: do not commit this file' },
+        },
+        type: 'kubernetes.io/basic-auth',
+        stringData: { username: credentials._plaintext!.username, password: credentials._plaintext!.password },
+      });
+      warnOnce(`[${this.node.path}] credentials: AppCredentials.unsafePlaintext() writes a plaintext password into the synthesized YAML; do not commit it, prefer AppCredentials.fromSecret()`);
+    }
+
+    const encryption = this.objectStorage._encryption;
+    this.objectStore = new barman.ObjectStore(this, 'ObjectStore', {
+      metadata: metadata(this.objectStoreName),
+      spec: {
+        retentionPolicy: this.retentionPolicy.value,
+        configuration: {
+          ...(rendered.configuration as unknown as barman.ObjectStoreSpecConfiguration),
+          wal: {
+            compression: this.walCompression as string as barman.ObjectStoreSpecConfigurationWalCompression,
+            ...(encryption ? { encryption: encryption as string as barman.ObjectStoreSpecConfigurationWalEncryption } : {}),
+          },
+          data: {
+            compression: this.dataCompression as string as barman.ObjectStoreSpecConfigurationDataCompression,
+            ...(encryption ? { encryption: encryption as string as barman.ObjectStoreSpecConfigurationDataEncryption } : {}),
+          },
+        },
+        instanceSidecarConfiguration: {
+          resources: quantities(renderResources(sidecarResources), barman.ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests.fromString, barman.ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits.fromString),
+          ...(rendered.env.length ? { env: [...rendered.env] } : {}),
+        },
+      },
+    });
+
+    const annotations = rendered.serviceAccountAnnotations;
+    this.cluster = new cnpg.Cluster(this, 'Resource', {
+      metadata: metadata(this.clusterName),
+      spec: {
+        instances: this.instances,
+        imageName: this.imageName,
+        storage: { size: quantityOf(this.storageSize), ...(props.storageClass ? { storageClass: props.storageClass } : {}) },
+        ...(props.walStorageSize ? { walStorage: { size: quantityOf(props.walStorageSize), ...(props.walStorageClass ? { storageClass: props.walStorageClass } : {}) } } : {}),
+        ...(props.resources ? { resources: quantities(renderResources(props.resources), cnpg.ClusterSpecResourcesRequests.fromString, cnpg.ClusterSpecResourcesLimits.fromString) } : {}),
+        bootstrap: {
+          initdb: {
+            database: this.database,
+            owner: this.owner,
+            ...(credentials._secretName(this.clusterName) ? { secret: { name: this.appSecretName } } : {}),
+          },
+        },
+        plugins: [{
+          name: BARMAN_PLUGIN_NAME,
+          isWalArchiver: true,
+          parameters: { barmanObjectName: this.objectStoreName, serverName: this.serverName },
+        }],
+        ...(Object.keys(annotations).length ? { serviceAccountTemplate: { metadata: { annotations } } } : {}),
+      },
+    });
+
+    this.scheduledBackup = new cnpg.ScheduledBackup(this, 'ScheduledBackup', {
+      metadata: metadata(this.scheduledBackupName),
+      spec: {
+        cluster: { name: this.clusterName },
+        schedule: this.schedule.expression,
+        immediate: props.immediateBackup ?? true,
+        backupOwnerReference: (props.backupOwnerReference ?? BackupOwnerReference.NONE) as string as cnpg.ScheduledBackupSpecBackupOwnerReference,
+        method: cnpg.ScheduledBackupSpecMethod.PLUGIN,
+        pluginConfiguration: { name: BARMAN_PLUGIN_NAME },
+        ...(props.backupTarget ? { target: props.backupTarget as string as cnpg.ScheduledBackupSpecTarget } : {}),
+      },
+    });
+  }
+}
+
+/** Wraps rendered quantities in the generated int-or-string classes. */
+function quantities<R, L>(r: RenderedResources, request: (v: string) => R, limit: (v: string) => L): { requests?: Record<string, R>; limits?: Record<string, L> } {
+  const wrap = <T>(m: Record<string, string> | undefined, f: (v: string) => T) => m && Object.fromEntries(Object.entries(m).map(([k, v]) => [k, f(v)]));
+  return { requests: wrap(r.requests, request), limits: wrap(r.limits, limit) };
+}

@@ -1,0 +1,241 @@
+import { ApiObject, Chart, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as cnpg from '../imports/postgresql.cnpg.io';
+import { BackedUpPostgres, IRecoverySource } from './backed-up-postgres';
+import { declareExternal, ensureAppValidation } from './private/app-validation';
+import { PropErrors } from './private/errors';
+import { checkImage } from './private/images';
+import { checkClusterName, checkNamespaceName, checkObjectName } from './private/names';
+import { checkSize, quantityOf } from './private/resources';
+import { RecoveryTarget } from './recovery-target';
+import { BARMAN_PLUGIN_NAME, DEFAULT_POSTGRES_IMAGE } from './upstream/catalog';
+
+/** An archive defined outside this app. */
+export interface RecoverySourceAttributes {
+  /** The ObjectStore holding the archive, in the restore's namespace. */
+  readonly objectStoreName: string;
+  /** The archive's server name (usually the source cluster's name). */
+  readonly serverName: string;
+  /** The ObjectStore's destination path, for the collision check. */
+  readonly destinationPath: string;
+  /**
+   * The namespace of the ObjectStore.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * The PostgreSQL image the backups were taken with.
+   * @default 'ghcr.io/cloudnative-pg/postgresql:18.1-system-trixie'
+   */
+  readonly imageName?: string;
+  /**
+   * The application database.
+   * @default 'app'
+   */
+  readonly database?: string;
+  /**
+   * The application database's owner.
+   * @default 'app'
+   */
+  readonly owner?: string;
+  /**
+   * The Secret with the owner's credentials (secrets are not in the backup).
+   * @default - `<serverName>-app`, the Secret CNPG generated for the source cluster
+   */
+  readonly appSecretName?: string;
+}
+
+/** Sources for a `PitrRestore` that are not a `BackedUpPostgres` in this app. */
+export class RecoverySource {
+  /**
+   * An archive whose ObjectStore exists outside this app.
+   *
+   * @example RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://bucket/postgres/' })
+   */
+  public static fromAttributes(attrs: RecoverySourceAttributes): IRecoverySource {
+    return {
+      objectStoreName: attrs.objectStoreName,
+      serverName: attrs.serverName,
+      destinationPath: attrs.destinationPath,
+      namespace: attrs.namespace,
+      imageName: attrs.imageName ?? DEFAULT_POSTGRES_IMAGE,
+      database: attrs.database ?? 'app',
+      owner: attrs.owner ?? 'app',
+      appSecretName: attrs.appSecretName ?? `${attrs.serverName}-app`,
+      [EXTERNAL]: true,
+    } as IRecoverySource;
+  }
+
+  private constructor() {}
+}
+
+const EXTERNAL = Symbol.for('cdk8s-cnpg.ExternalRecoverySource');
+
+/** Props for `PitrRestore`. */
+export interface PitrRestoreProps {
+  /** The database whose archive to restore: a `BackedUpPostgres`, or `RecoverySource.fromAttributes(...)`. */
+  readonly source: IRecoverySource;
+  /**
+   * Where recovery stops.
+   * @default RecoveryTarget.latest()
+   */
+  readonly target?: RecoveryTarget;
+  /**
+   * The new Cluster's name; its services are `<name>-rw`/`-ro`.
+   * @default - the construct id in lower case
+   */
+  readonly clusterName?: string;
+  /**
+   * Number of instances.
+   * @default 1
+   */
+  readonly instances?: number;
+  /**
+   * Size of each instance's data volume.
+   * @default - the source's size, or Size.gibibytes(1)
+   */
+  readonly storageSize?: Size;
+  /**
+   * StorageClass of the data volumes.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClass?: string;
+  /**
+   * The PostgreSQL image; must be the source's major version.
+   * @default - the source's image
+   */
+  readonly imageName?: string;
+  /**
+   * Back up the restored cluster too, archiving its WAL into the same ObjectStore under `archiveServerName`.
+   * @default false
+   */
+  readonly archiveWal?: boolean;
+  /**
+   * The server name the restored cluster archives under; it must differ from the source's (otherwise the
+   * restored cluster would write into the archive it restores from, and CNPG stops with "Expected empty archive").
+   * @default - the restore's cluster name
+   */
+  readonly archiveServerName?: string;
+}
+
+/**
+ * A new Cluster bootstrapped by point-in-time recovery from a Barman Cloud archive, through `source` and
+ * `externalClusters[].plugin` (never `recovery.backup`, which is reported broken for plugin backups), with the
+ * target in `spec.bootstrap.recovery.recoveryTarget`. It carries over what the backup does not hold: the image,
+ * the application database, owner and secret reference.
+ *
+ * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/#restoring-a-cluster
+ */
+export class PitrRestore extends Construct {
+  /** The restored Cluster's name. */
+  public readonly clusterName: string;
+  /** Its namespace (that of the source's ObjectStore). */
+  public readonly namespace?: string;
+  /** The read-write service of the restored cluster. */
+  public readonly readWriteServiceName: string;
+  /** The recovery target. */
+  public readonly target: RecoveryTarget;
+  /** The PostgreSQL image. */
+  public readonly imageName: string;
+  /** The server name the restored cluster archives under, when `archiveWal`. */
+  public readonly archiveServerName?: string;
+  /** The restored `Cluster` (also the default child: `ApiObject.of(this)`). */
+  public readonly cluster: ApiObject;
+
+  constructor(scope: Construct, id: string, props: PitrRestoreProps) {
+    super(scope, id);
+    const errors = new PropErrors(this);
+    if (!props || !props.source) {
+      errors.add('source', 'is required', props?.source, 'pass the BackedUpPostgres to restore, or RecoverySource.fromAttributes({...})');
+      errors.throwIfAny();
+    }
+    const source = props.source;
+    const chartNamespace = Chart.of(this).namespace;
+    this.clusterName = props.clusterName ?? id.toLowerCase();
+    this.namespace = source.namespace ?? chartNamespace;
+    this.readWriteServiceName = `${this.clusterName}-rw`;
+    this.target = props.target ?? RecoveryTarget.latest();
+    this.imageName = props.imageName ?? source.imageName;
+    const instances = props.instances ?? 1;
+    const storageSize = props.storageSize ?? (source instanceof BackedUpPostgres ? source.storageSize : Size.gibibytes(1));
+    const archive = props.archiveWal ?? false;
+    this.archiveServerName = archive ? (props.archiveServerName ?? this.clusterName) : undefined;
+
+    errors.addProblem(checkClusterName(props.clusterName === undefined ? 'clusterName (from the construct id)' : 'clusterName', this.clusterName, 'test-restore'));
+    if (source.namespace !== undefined) errors.addProblem(checkNamespaceName('source.namespace', source.namespace, 'databases'));
+    errors.addProblem(checkObjectName('source.objectStoreName', source.objectStoreName, 's3-store'));
+    if (!source.serverName || !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(source.serverName)) {
+      errors.add('source.serverName', 'must be the folder the source archives into', source.serverName, 'use the source cluster\'s name, e.g. "test"');
+    }
+    if (!Number.isInteger(instances) || instances < 1) errors.add('instances', 'must be a whole number of at least 1', instances, 'use e.g. 1');
+    errors.addProblem(checkSize('storageSize', storageSize, 'Size.gibibytes(1)'));
+    if (props.storageClass !== undefined) errors.addProblem(checkObjectName('storageClass', props.storageClass, 'local-path'));
+    checkImage(errors, this.imageName);
+    const major = (image: string) => image.match(/:(\d+)[.\-]/)?.[1] ?? image.match(/:(\d+)$/)?.[1];
+    if (props.imageName !== undefined && major(props.imageName) && major(source.imageName) && major(props.imageName) !== major(source.imageName)) {
+      errors.add('imageName', `must be the source's PostgreSQL major version ${major(source.imageName)} (a base backup restores only into the same major)`, props.imageName, `use ${JSON.stringify(source.imageName)}, or leave imageName out`);
+    }
+    this.target._problems('target').forEach(p => errors.addProblem(p));
+    if (this.archiveServerName !== undefined) {
+      if (!/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(this.archiveServerName)) {
+        errors.add('archiveServerName', 'must be a folder name (letters, digits, "-", "_" and ".")', this.archiveServerName, `use e.g. ${JSON.stringify(`${this.clusterName}-v2`)}`);
+      } else if (this.archiveServerName === source.serverName) {
+        // Data safety: archiving into the archive being restored corrupts it; CNPG refuses with "Expected empty archive".
+        errors.add(props.archiveServerName === undefined ? 'archiveServerName (from clusterName)' : 'archiveServerName',
+          `would archive into ${source.destinationPath}${source.serverName}/, the archive this cluster restores from`, this.archiveServerName,
+          `archive under a new server name, e.g. archiveServerName: ${JSON.stringify(`${source.serverName}-v2`)}`);
+      }
+    }
+    errors.throwIfAny();
+
+    ensureAppValidation(this);
+    if ((source as unknown as Record<symbol, boolean>)[EXTERNAL]) declareExternal(this, 'ObjectStore', this.namespace, source.objectStoreName);
+
+    const recoveryTarget = this.target._render();
+    this.cluster = new cnpg.Cluster(this, 'Resource', {
+      metadata: { name: this.clusterName, ...(this.namespace !== chartNamespace && this.namespace !== undefined ? { namespace: this.namespace } : {}) },
+      spec: {
+        instances,
+        imageName: this.imageName,
+        storage: { size: quantityOf(storageSize), ...(props.storageClass ? { storageClass: props.storageClass } : {}) },
+        bootstrap: {
+          recovery: {
+            source: 'source',
+            database: source.database,
+            owner: source.owner,
+            secret: { name: source.appSecretName },
+            ...(recoveryTarget ? { recoveryTarget: toGenerated(recoveryTarget) } : {}),
+          },
+        },
+        externalClusters: [{
+          name: 'source',
+          plugin: {
+            name: BARMAN_PLUGIN_NAME,
+            parameters: { barmanObjectName: source.objectStoreName, serverName: source.serverName },
+          },
+        }],
+        ...(this.archiveServerName !== undefined ? {
+          plugins: [{
+            name: BARMAN_PLUGIN_NAME,
+            isWalArchiver: true,
+            parameters: { barmanObjectName: source.objectStoreName, serverName: this.archiveServerName },
+          }],
+        } : {}),
+      },
+    });
+  }
+}
+
+/** The generated class camel-cases CNPG's field names (backupID → backupId) and maps them back on synth. */
+function toGenerated(t: NonNullable<ReturnType<RecoveryTarget['_render']>>): cnpg.ClusterSpecBootstrapRecoveryRecoveryTarget {
+  return {
+    backupId: t.backupID,
+    exclusive: t.exclusive,
+    targetImmediate: t.targetImmediate,
+    targetLsn: t.targetLSN,
+    targetName: t.targetName,
+    targetTli: t.targetTLI,
+    targetTime: t.targetTime,
+    targetXid: t.targetXID,
+  };
+}

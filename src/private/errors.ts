@@ -1,0 +1,54 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * The one format for every prop error:
+ * `[<construct path>] <prop>: <what is wrong>, got <JSON value>; <fix, with a valid example>`.
+ */
+export function formatPropError(path: string, prop: string, problem: string, value: unknown, fix: string): string {
+  return `[${path}] ${prop}: ${problem}, got ${show(value)}; ${fix}`;
+}
+
+/** JSON for values (so empty strings and whitespace are visible); `undefined` spelled out. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value instanceof Date) return isNaN(value.getTime()) ? 'Invalid Date' : JSON.stringify(value.toISOString());
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** A problem found in one prop, before the construct path is known. */
+export interface PropProblem {
+  readonly prop: string;
+  readonly problem: string;
+  readonly value: unknown;
+  readonly fix: string;
+}
+
+/**
+ * Collects all prop errors of one construct and throws them as one Error, so the user fixes them in one go.
+ */
+export class PropErrors {
+  private readonly messages: string[] = [];
+
+  constructor(private readonly scope: IConstruct) {}
+
+  public add(prop: string, problem: string, value: unknown, fix: string): void {
+    this.messages.push(formatPropError(this.scope.node.path, prop, problem, value, fix));
+  }
+
+  public addProblem(p: PropProblem | undefined): void {
+    if (p) this.add(p.prop, p.problem, p.value, p.fix);
+  }
+
+  public get count(): number {
+    return this.messages.length;
+  }
+
+  public throwIfAny(): void {
+    if (this.messages.length === 0) return;
+    throw new Error(this.messages.length === 1 ? this.messages[0] : `${this.messages.length} errors:\n  ${this.messages.join('\n  ')}`);
+  }
+}
