@@ -1,4 +1,4 @@
-import { cdk8s, javascript, YamlFile } from 'projen';
+import { cdk8s, javascript, JsonFile, YamlFile } from 'projen';
 
 /**
  * cdk8s-cnpg: typed cdk8s constructs for CloudNativePG with Barman Cloud backups and PITR.
@@ -41,7 +41,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
-      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/test/fixtures/'],
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/test/fixtures/', '/test/consumer/'],
     },
   },
 
@@ -58,6 +58,7 @@ project.addBins({ 'cdk8s-cnpg': 'bin/cdk8s-cnpg' });
 // Generated code is never edited, linted or measured.
 project.eslint?.addIgnorePattern('imports/');
 project.eslint?.addIgnorePattern('bench/');
+project.eslint?.addIgnorePattern('test/consumer/');
 project.npmignore?.exclude('/imports/', '/bench/', '/test/', '/dist/', '/.ci/');
 project.npmignore?.include('/upstream-bundle/');
 
@@ -100,13 +101,25 @@ const bundle = project.addTask('bundle-upstream', {
   env: upstreamEnv,
   exec: 'node scripts/bundle-upstream.js',
 });
-project.preCompileTask.spawn(bundle);
+project.compileTask.prependSpawn(bundle);
 
-project.addTask('test:consumer', {
+const consumer = project.addTask('test:consumer', {
   description: 'Install the packed package into a scratch cdk8s app and synthesize it',
-  env: upstreamEnv,
   exec: 'bash test/consumer/run.sh',
 });
+
+// secretlint over the synthesized output (its k8s Secret rule only matches `Kind:`; our jest test covers `kind: Secret`).
+new JsonFile(project, '.secretlintrc.json', {
+  obj: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] },
+});
+const secretlint = project.addTask('secretlint', {
+  description: 'Scan the synthesized dist/ for secrets',
+  exec: 'secretlint --secretlintrc .secretlintrc.json "dist/*.yaml" "dist/iam/*.json"',
+});
+
+// The full build proves the package end to end: compile, synth, tests, package, then a consumer app and a scan.
+project.packageTask.spawn(secretlint);
+project.packageTask.spawn(consumer);
 
 project.addTask('bench', {
   description: 'Measure synth and validation speed and memory (see bench/)',

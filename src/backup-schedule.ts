@@ -71,8 +71,8 @@ export class BackupSchedule {
   }
 
   /**
-   * The longest gap between two runs in seconds, for lifecycle guards; exact for the factories, an upper
-   * bound of one day otherwise... computed conservatively from the fields.
+   * An upper bound of the gap between two runs in seconds, read from the coarsest restricted field; used by the
+   * lifecycle-rule guard.
    * @internal
    */
   public _maxIntervalSeconds(): number {

@@ -8,3 +8,4 @@ export * from './object-storage';
 export * from './app-credentials';
 export * from './backup-schedule';
 export * from './retention-policy';
+export * from './bucket-policies';

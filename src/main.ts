@@ -13,11 +13,10 @@ import * as path from 'path';
 import { App, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AppCredentials, BackedUpPostgres, BackupOwnerReference, BackupSchedule, BarmanPlugin, BarmanPluginVersion,
+  AppCredentials, BackedUpPostgres, BucketPolicies, BackupOwnerReference, BackupSchedule, BarmanPlugin, BarmanPluginVersion,
   CertManager, CnpgOperator, CnpgVersion, Compression, ObjectStorage, PitrRestore, RecoveryTarget, S3Credentials,
 } from './index';
 import { publishDirectory } from './private/atomic-output';
-import { s3PolicyDocument } from './private/iam';
 
 /** Settings of the example, overridable with cdk8s context (`cdk8s.yaml` `context:`) or the environment. */
 export interface ExampleSettings {
@@ -103,9 +102,8 @@ export function synthExample(outdir: string): void {
     const { app, database } = buildExampleApp(staging);
     app.synth();
     const pg = database.postgres;
-    const policy = s3PolicyDocument({ bucket: pg.objectStorage.bucket, prefix: pg.objectStorage.prefix, allowDelete: true });
     fs.mkdirSync(path.join(staging, 'iam'));
-    fs.writeFileSync(path.join(staging, 'iam', `${pg.clusterName}.policy.json`), JSON.stringify(policy, null, 2) + '\n');
+    fs.writeFileSync(path.join(staging, 'iam', `${pg.clusterName}.policy.json`), BucketPolicies.iamPolicy(pg));
     publishDirectory(staging, outdir);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
