@@ -1,6 +1,6 @@
 /** Reading a CNPG Cluster's plain manifest: its plugins, external clusters and recovery source. */
-import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
 import { dig, Entry, isObj, Obj, str } from './context';
+import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
 
 export interface PluginUse {
   readonly plugin: Obj;

@@ -1,6 +1,6 @@
+import { Finding, Severity } from './finding';
 import { newestRelease, supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { Manifest } from '../upstream/manifest';
-import { Finding, Severity } from './finding';
 
 /** One input object, with the facts every rule needs already extracted. */
 export interface Entry {

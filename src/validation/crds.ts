@@ -1,6 +1,6 @@
+import { CNPG_GROUP, isObj, Obj, PLUGIN_GROUP } from './context';
 import { UpstreamComponent } from '../upstream/catalog';
 import { crdsOf, loadUpstreamVersion } from '../upstream/manifest';
-import { CNPG_GROUP, isObj, Obj, PLUGIN_GROUP } from './context';
 
 /** The upstream install that defines each API group we validate. */
 const COMPONENT_OF_GROUP: Readonly<Record<string, UpstreamComponent>> = {

@@ -2,7 +2,6 @@
  * One validator, two doors: rules on plain manifest objects, shared by synth and the `cdk8s-cnpg validate` CLI.
  * It imports no construct, only `../upstream/*`.
  */
-import { Manifest } from '../upstream/manifest';
 import { checkCelRules } from './cel';
 import { Entry, resolveVersion, ValidationContext } from './context';
 import { Finding, Severity } from './finding';
@@ -13,6 +12,7 @@ import { checkSchedules } from './schedule';
 import { checkSchemas } from './schema';
 import { checkTargetTimes } from './timestamps';
 import { checkWebhookRules } from './webhook';
+import { Manifest } from '../upstream/manifest';
 
 export type { Finding, Severity } from './finding';
 export { formatFinding } from './finding';

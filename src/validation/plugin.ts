@@ -4,11 +4,11 @@
  * it reads `barmanObjectName` and `serverName`, nothing else. The API accepts any key (a string map), so a
  * misplaced setting, like the seed's `targetTime`, is silently ignored: the restore replays all WAL.
  */
-import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
-import { CNPG_GROUP, Entry, isObj, Obj, ValidationContext } from './context';
 import { barmanArchiver, externalClustersOf, pluginsOf } from './cluster-model';
+import { CNPG_GROUP, Entry, isObj, Obj, ValidationContext } from './context';
 import { show } from './finding';
 import { parseTargetTime, toPostgresSafeUtc } from './timestamps';
+import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
 
 const READ_KEYS = new Set(['barmanObjectName', 'serverName']);
 
@@ -47,7 +47,7 @@ function checkParameters(ctx: ValidationContext, e: Entry, path: string, paramet
   const objectName = parameters?.barmanObjectName;
   if (typeof objectName !== 'string' || objectName === '') {
     // [P] issue #337: without it the cluster stalls after "creating cluster role" with no error.
-    ctx.error(e, `${path}.parameters.barmanObjectName`, `missing barmanObjectName: the plugin cannot find its ObjectStore and the cluster stalls without an error (plugin issue #337)`,
+    ctx.error(e, `${path}.parameters.barmanObjectName`, 'missing barmanObjectName: the plugin cannot find its ObjectStore and the cluster stalls without an error (plugin issue #337)',
       'set parameters: { barmanObjectName: "s3-store" }, the name of an ObjectStore in the cluster\'s namespace');
   }
 }

@@ -5,10 +5,10 @@
  * ([O] api/v1 `LocalObjectReference`); `bootstrap.initdb.secret` must hold `username` and `password`
  * ([O] pkg/management/postgres/initdb.go reads both keys of a basic-auth secret).
  */
-import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
-import { CNPG_GROUP, dig, Entry, isObj, Obj, PLUGIN_GROUP, showNamespace, str, ValidationContext } from './context';
 import { barmanArchiver, externalClustersOf, pluginsOf } from './cluster-model';
+import { CNPG_GROUP, dig, Entry, isObj, Obj, PLUGIN_GROUP, showNamespace, str, ValidationContext } from './context';
 import { show } from './finding';
+import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
 
 /** How messages name a kind in running text: `cluster`, `secret`, but `ObjectStore`. */
 function noun(kind: string): string {

@@ -6,10 +6,10 @@
  * archiving ([P] config.go `NewFromCluster`) and to the external cluster's name for a recovery source
  * ([P] restore.go; [O] api/v1 `ExternalCluster` / barmanObjectStore `serverName` doc).
  */
-import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
-import { CNPG_GROUP, dig, Entry, isObj, str, ValidationContext } from './context';
 import { barmanArchiver, recoverySource } from './cluster-model';
+import { CNPG_GROUP, dig, Entry, isObj, str, ValidationContext } from './context';
 import { show } from './finding';
+import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
 
 /** One folder of an object store, as far as the set lets us know it. */
 interface ArchiveFolder {

@@ -5,10 +5,10 @@
  */
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { compareVersions, supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { Entry, isObj, ValidationContext } from './context';
 import { COMPONENT_LABEL, componentOfGroup, CrdVersion, lookupCrd } from './crds';
 import { joinPath, show } from './finding';
+import { compareVersions, supportedVersions, UpstreamComponent } from '../upstream/catalog';
 
 /**
  * Where upstream introduced a field or value, when our catalog skips that release. From [P] CHANGELOG.md and

@@ -7,9 +7,9 @@
  * `YYYY-MM-DD HH:MM:SS.ffffffZ07:00` ([O] `ConvertToPostgresFormat`), which Go renders with a `Z` zone for UTC,
  * and PostgreSQL refuses to start with `recovery_target_time = '… Z'` (CNPG issue #10819; UPSTREAM-FACTS §3.8).
  */
-import { compareVersions } from '../upstream/catalog';
 import { CNPG_GROUP, dig, ValidationContext } from './context';
 import { show } from './finding';
+import { compareVersions } from '../upstream/catalog';
 
 export interface ParsedTargetTime {
   readonly ok: boolean;
@@ -28,8 +28,10 @@ const RFC3339_FORM = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1
 
 const ACCEPTED = '"YYYY-MM-DD HH:MM:SS+00:00" (also with .ffffff, or an offset like +02:00), or RFC 3339 with a non-UTC offset';
 
-function buildDate(y: string, mo: string, d: string, h: string, mi: string, s: string, frac: string | undefined, offsetMinutes: number): Date | string {
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number);
+/** The instant of matched date and time parts at an offset in minutes, or why the parts are out of range. */
+function buildDate(parts: readonly string[], frac: string | undefined, offsetMinutes: number): Date | string {
+  const [y, mo, d, h, mi, s] = parts;
+  const [year, month, day, hour, minute, second] = parts.map(Number);
   if (month < 1 || month > 12) return `month ${month} is out of range`;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (day < 1 || day > daysInMonth) return `day ${day} is out of range for ${y}-${mo}`;
@@ -44,7 +46,7 @@ export function parseTargetTime(value: string): ParsedTargetTime {
   if (pq) {
     const [, y, mo, d, h, mi, s, frac, sign, oh, om, os] = pq;
     const offset = sign ? (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om ?? 0) + Number(os ?? 0) / 60) : 0;
-    const date = buildDate(y, mo, d, h, mi, s, frac, offset);
+    const date = buildDate([y, mo, d, h, mi, s], frac, offset);
     if (typeof date === 'string') return { ok: false, hasOffset: !!sign, isRfc3339Utc: false, error: date };
     return { ok: true, hasOffset: !!sign, isRfc3339Utc: false, date };
   }
@@ -53,7 +55,7 @@ export function parseTargetTime(value: string): ParsedTargetTime {
     const [, y, mo, d, h, mi, s, frac, z, sign, oh, om] = rfc;
     const hasOffset = !!(z || sign);
     const offset = sign ? (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) : 0;
-    const date = buildDate(y, mo, d, h, mi, s, frac, offset);
+    const date = buildDate([y, mo, d, h, mi, s], frac, offset);
     const isRfc3339Utc = !!z || (!!sign && offset === 0);
     if (typeof date === 'string') return { ok: false, hasOffset, isRfc3339Utc, error: date };
     return { ok: true, hasOffset, isRfc3339Utc, date };

@@ -3,8 +3,8 @@
  * cluster_webhook.go, backup_webhook.go, scheduledbackup_webhook.go), for what the API server would reject
  * after the CRD schema passed. Each check names the webhook function it mirrors.
  */
-import { CNPG_GROUP, dig, Entry, isObj, Obj, str, ValidationContext } from './context';
 import { clusterSpec, externalClustersOf, isObjectStoreSource, pluginsOf, recoveryOf, recoverySource } from './cluster-model';
+import { CNPG_GROUP, dig, Entry, isObj, Obj, str, ValidationContext } from './context';
 import { show } from './finding';
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;

@@ -1,8 +1,8 @@
-import { Manifest } from '../../src/upstream/manifest';
-import { ValidationOptions } from '../../src/validation';
 import {
   backup, cluster, credentials, fromYaml, objectStore, restore, scheduledBackup, secret, validate, withField,
 } from './helpers';
+import { Manifest } from '../../src/upstream/manifest';
+import { ValidationOptions } from '../../src/validation';
 
 /** An invalid input and the finding it must produce (path exactly, message by substring). */
 interface Case {
@@ -153,8 +153,14 @@ const timestampCases: Record<string, Case> = {
 };
 
 const catalogue: Record<string, Record<string, Case>> = {
-  schema: schemaCases, cel: celCases, webhook: webhookCases, plugin: pluginCases, schedule: scheduleCases,
-  references: referenceCases, safety: safetyCases, timestamps: timestampCases,
+  schema: schemaCases,
+  cel: celCases,
+  webhook: webhookCases,
+  plugin: pluginCases,
+  schedule: scheduleCases,
+  references: referenceCases,
+  safety: safetyCases,
+  timestamps: timestampCases,
 };
 const table = Object.entries(catalogue).flatMap(([family, cases]) => Object.entries(cases).map(([name, c]) => [`${family}: ${name}`, c] as const));
 

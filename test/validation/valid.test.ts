@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { backup, baseSet, cluster, credentials, errorsOf, fromYaml, objectStore, restore, scheduledBackup, secret, validate } from './helpers';
 import { Manifest } from '../../src/upstream/manifest';
 import { validateManifests } from '../../src/validation';
-import { backup, baseSet, cluster, credentials, errorsOf, fromYaml, objectStore, restore, scheduledBackup, secret, validate } from './helpers';
 
 const validSets: Record<string, Manifest[]> = {
   'typical S3': baseSet(),
