@@ -30,7 +30,7 @@ const ACCEPTED = '"YYYY-MM-DD HH:MM:SS+00:00" (also with .ffffff, or an offset l
 
 /** The instant of matched date and time parts at an offset in minutes, or why the parts are out of range. */
 function buildDate(parts: readonly string[], frac: string | undefined, offsetMinutes: number): Date | string {
-  const [y, mo, d, h, mi, s] = parts;
+  const [y, mo, , h, mi, s] = parts;
   const [year, month, day, hour, minute, second] = parts.map(Number);
   if (month < 1 || month > 12) return `month ${month} is out of range`;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
