@@ -40,7 +40,10 @@ export class BucketPolicies {
   public static lifecycleRule(db: BackedUpPostgres, options: LifecycleRuleOptions): string {
     const intervalDays = Math.ceil(db.schedule._maxIntervalSeconds() / 86400);
     const minimum = db.retentionPolicy.windowDays + intervalDays + 1;
-    if (!Number.isInteger(options.expireAfterDays) || options.expireAfterDays < minimum) {
+    if (!Number.isInteger(options.expireAfterDays)) {
+      throw new Error(formatPropError(db.node.path, 'expireAfterDays', 'must be a whole number of days', options.expireAfterDays, `use e.g. { expireAfterDays: ${minimum} }`));
+    }
+    if (options.expireAfterDays < minimum) {
       throw new Error(formatPropError(db.node.path, 'expireAfterDays',
         `must be at least ${minimum} days: longer than the retention window (${db.retentionPolicy.value} = ${db.retentionPolicy.windowDays} days) plus one backup interval (${intervalDays} day(s)), or the rule can delete the only restorable base backup`,
         options.expireAfterDays, `use { expireAfterDays: ${minimum} } or more`));
