@@ -71,7 +71,7 @@ const same = (a: ArchiveFolder, b: ArchiveFolder): boolean => a.store === b.stor
 
 /** Checks that no archive is shared, and that no restore archives into its own source. */
 export function checkArchiveSafety(ctx: ValidationContext): void {
-  const archivers: Array<{ cluster: Entry; folder: ArchiveFolder }> = [];
+  const archivers = new Map<string, Entry>();
   for (const cluster of ctx.untrusted('Cluster', CNPG_GROUP)) {
     const archive = archiveOf(ctx, cluster);
     if (!archive) continue;
@@ -80,11 +80,12 @@ export function checkArchiveSafety(ctx: ValidationContext): void {
       ctx.error(cluster, archive.path, `archives WAL to ${archive.folder.description}, the same folder it restores from: it would overwrite the source's backups (or fail with "Expected empty archive")`,
         `archive to a new folder, e.g. serverName: ${show(`${cluster.name}-2`)}`);
     }
-    const clash = archivers.find(a => same(a.folder, archive.folder));
+    const folderKey = `${archive.folder.store}\u0000${archive.folder.serverName}`;
+    const clash = archivers.get(folderKey);
     if (clash) {
-      ctx.error(cluster, archive.path, `archives WAL to ${archive.folder.description}, where Cluster ${show(clash.cluster.namespace ? `${clash.cluster.namespace}/${clash.cluster.name}` : clash.cluster.name)} archives too: their WAL and backups would mix`,
+      ctx.error(cluster, archive.path, `archives WAL to ${archive.folder.description}, where Cluster ${show(clash.namespace ? `${clash.namespace}/${clash.name}` : clash.name)} archives too: their WAL and backups would mix`,
         `give each cluster its own serverName, e.g. serverName: ${show(cluster.name)}`);
     }
-    archivers.push({ cluster, folder: archive.folder });
+    if (!clash) archivers.set(folderKey, cluster);
   }
 }
