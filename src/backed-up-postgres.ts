@@ -1,12 +1,12 @@
 import { ApiObject, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import * as barman from '../imports/barmancloud.cnpg.io';
-import * as cnpg from '../imports/postgresql.cnpg.io';
 import { AppCredentials } from './app-credentials';
 import { BackupSchedule } from './backup-schedule';
 import { BarmanPluginVersion } from './barman-plugin';
 import { ObjectStorage } from './object-storage';
+import * as barman from '../imports/barmancloud.cnpg.io';
+import * as cnpg from '../imports/postgresql.cnpg.io';
 import { ensureAppValidation, warnOnce } from './private/app-validation';
 import { PropErrors } from './private/errors';
 import { checkImage } from './private/images';
@@ -374,7 +374,9 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
           },
         },
         instanceSidecarConfiguration: {
-          resources: quantities(renderResources(sidecarResources), barman.ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests.fromString, barman.ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits.fromString),
+          resources: quantities(renderResources(sidecarResources),
+            barman.ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests.fromString,
+            barman.ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits.fromString),
           ...(rendered.env.length ? { env: [...rendered.env] } : {}),
         },
       },
@@ -387,8 +389,14 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
         instances: this.instances,
         imageName: this.imageName,
         storage: { size: quantityOf(this.storageSize), ...(props.storageClass ? { storageClass: props.storageClass } : {}) },
-        ...(props.walStorageSize ? { walStorage: { size: quantityOf(props.walStorageSize), ...(props.walStorageClass ? { storageClass: props.walStorageClass } : {}) } } : {}),
-        ...(props.resources ? { resources: quantities(renderResources(props.resources), cnpg.ClusterSpecResourcesRequests.fromString, cnpg.ClusterSpecResourcesLimits.fromString) } : {}),
+        ...(props.walStorageSize ? {
+          walStorage: { size: quantityOf(props.walStorageSize), ...(props.walStorageClass ? { storageClass: props.walStorageClass } : {}) },
+        } : {}),
+        ...(props.resources ? {
+          resources: quantities(renderResources(props.resources),
+            cnpg.ClusterSpecResourcesRequests.fromString,
+            cnpg.ClusterSpecResourcesLimits.fromString),
+        } : {}),
         bootstrap: {
           initdb: {
             database: this.database,
@@ -421,7 +429,9 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
 }
 
 /** Wraps rendered quantities in the generated int-or-string classes. */
-function quantities<R, L>(r: RenderedResources, request: (v: string) => R, limit: (v: string) => L): { requests?: Record<string, R>; limits?: Record<string, L> } {
-  const wrap = <T>(m: Record<string, string> | undefined, f: (v: string) => T) => m && Object.fromEntries(Object.entries(m).map(([k, v]) => [k, f(v)]));
+function quantities<R, L>(r: RenderedResources, request: (v: string) => R, limit: (v: string) => L)
+  : { requests?: Record<string, R>; limits?: Record<string, L> } {
+  const wrap = <T>(m: Record<string, string> | undefined, f: (v: string) => T) =>
+    m && Object.fromEntries(Object.entries(m).map(([k, v]) => [k, f(v)]));
   return { requests: wrap(r.requests, request), limits: wrap(r.limits, limit) };
 }

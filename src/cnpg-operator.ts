@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PropErrors } from './private/errors';
 import { registerInstall } from './private/app-validation';
+import { PropErrors } from './private/errors';
 import { findRelease, OPERATOR_NAMESPACE } from './upstream/catalog';
 import { includeUpstream } from './upstream/include';
 import { loadUpstream } from './upstream/manifest';

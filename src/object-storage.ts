@@ -119,7 +119,13 @@ export class S3Credentials {
     if (this.secret) {
       const s = this.secret;
       push(problems, checkObjectName(`${prop}.secretName`, s.secretName, 's3-credentials'));
-      for (const [name, value] of Object.entries({ accessKeyIdKey: s.accessKeyIdKey, secretAccessKeyKey: s.secretAccessKeyKey, sessionTokenKey: s.sessionTokenKey, regionKey: s.regionKey })) {
+      const keys = {
+        accessKeyIdKey: s.accessKeyIdKey,
+        secretAccessKeyKey: s.secretAccessKeyKey,
+        sessionTokenKey: s.sessionTokenKey,
+        regionKey: s.regionKey,
+      };
+      for (const [name, value] of Object.entries(keys)) {
         if (value !== undefined) push(problems, checkSecretKey(`${prop}.${name}`, value, 'ACCESS_KEY_ID'));
       }
     } else if (this.role?.roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(this.role.roleArn)) {
@@ -154,7 +160,9 @@ export class GcsCredentials {
 
   /** @internal */
   public _render(): { googleCredentials: Record<string, unknown>; annotations: Record<string, string> } {
-    if (this.secret) return { googleCredentials: { applicationCredentials: { name: this.secret.secretName, key: this.secret.key } }, annotations: {} };
+    if (this.secret) {
+      return { googleCredentials: { applicationCredentials: { name: this.secret.secretName, key: this.secret.key } }, annotations: {} };
+    }
     return { googleCredentials: { gkeEnvironment: true }, annotations: this.serviceAccount ? { 'iam.gke.io/gcp-service-account': this.serviceAccount } : {} };
   }
 

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as cnpg from '../imports/postgresql.cnpg.io';
 import { BackedUpPostgres, IRecoverySource } from './backed-up-postgres';
+import * as cnpg from '../imports/postgresql.cnpg.io';
 import { declareExternal, ensureAppValidation } from './private/app-validation';
 import { PropErrors } from './private/errors';
 import { checkImage } from './private/images';
@@ -193,7 +193,10 @@ export class PitrRestore extends Construct {
 
     const recoveryTarget = this.target._render();
     this.cluster = new cnpg.Cluster(this, 'Resource', {
-      metadata: { name: this.clusterName, ...(this.namespace !== chartNamespace && this.namespace !== undefined ? { namespace: this.namespace } : {}) },
+      metadata: {
+        name: this.clusterName,
+        ...(this.namespace !== chartNamespace && this.namespace !== undefined ? { namespace: this.namespace } : {}),
+      },
       spec: {
         instances,
         imageName: this.imageName,

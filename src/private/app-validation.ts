@@ -61,7 +61,9 @@ class AppValidation {
       trusted: UpstreamObject.isUpstreamObject(o),
     }));
     const findings = validateManifests(inputs, {
-      cnpgVersion, pluginVersion, certManagerVersion,
+      cnpgVersion,
+      pluginVersion,
+      certManagerVersion,
       externalRefs: this.externalRefs,
       unresolvedReferences: 'error',
     });

@@ -1,5 +1,5 @@
-import { DEFAULT_POSTGRES_IMAGE } from '../upstream/catalog';
 import { PropErrors } from './errors';
+import { DEFAULT_POSTGRES_IMAGE } from '../upstream/catalog';
 
 /** The image must name a tag (or digest) and not a moving one. */
 export function checkImage(errors: PropErrors, image: string, prop: string = 'imageName'): void {
