@@ -88,6 +88,8 @@ export class BarmanPlugin extends Construct {
     this.images = [...release.images];
     this.manifestSha256 = manifest.sha256;
     this.apiObjects = includeUpstream(this, manifest);
+    // The plugin Deployment is the escape hatch's target: `ApiObject.of(plugin)`.
+    this.node.defaultChild = this.apiObjects.find(o => o.kind === 'Deployment');
     registerInstall(this, { component: 'plugin-barman-cloud', version });
 
     const certManager = props.certManager;

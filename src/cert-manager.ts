@@ -71,6 +71,8 @@ export class CertManager extends Construct implements ICertManager {
     this.version = version;
     this.manifestSha256 = manifest.sha256;
     this.apiObjects = includeUpstream(this, manifest);
+    // The controller Deployment (`cert-manager`) is the escape hatch's target: `ApiObject.of(certManager)`.
+    this.node.defaultChild = this.apiObjects.find(o => o.kind === 'Deployment' && o.name === 'cert-manager');
     registerInstall(this, { component: 'cert-manager', version });
   }
 }

@@ -67,6 +67,8 @@ export class CnpgOperator extends Construct {
     this.image = release.images[0];
     this.manifestSha256 = manifest.sha256;
     this.apiObjects = includeUpstream(this, manifest);
+    // The controller Deployment is the escape hatch's target: `ApiObject.of(operator)`.
+    this.node.defaultChild = this.apiObjects.find(o => o.kind === 'Deployment');
     registerInstall(this, { component: 'cnpg', version });
   }
 }

@@ -1,0 +1,143 @@
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
+import { CnpgOperator, CnpgVersion } from '../src';
+import { RELEASES } from '../src/upstream/catalog';
+import { CLUSTER_SCOPED_KINDS } from '../src/upstream/manifest';
+import { Doc, errorOf, expectPropError, find } from './util';
+
+const CLUSTER_SCOPED = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+
+// Kinds and counts of each release's install manifest (the 1.30.0 release adds one CRD).
+const KINDS_1_28 = {
+  ClusterRole: 7, ClusterRoleBinding: 1, ConfigMap: 1, CustomResourceDefinition: 10, Deployment: 1,
+  MutatingWebhookConfiguration: 1, Namespace: 1, Service: 1, ServiceAccount: 1, ValidatingWebhookConfiguration: 1,
+};
+const EXPECTED_KINDS: Record<CnpgVersion, Record<string, number>> = {
+  [CnpgVersion.V1_28_0]: KINDS_1_28,
+  [CnpgVersion.V1_28_1]: KINDS_1_28,
+  [CnpgVersion.V1_29_1]: KINDS_1_28,
+  [CnpgVersion.V1_30_0]: { ...KINDS_1_28, CustomResourceDefinition: 11 },
+};
+
+function kindCounts(docs: Doc[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const d of docs) counts[d.kind] = (counts[d.kind] ?? 0) + 1;
+  return counts;
+}
+
+describe.each(Object.values(CnpgVersion))('CnpgOperator %s', (version) => {
+  // GIVEN a chart WITH a namespace (cdk8s Include would stamp it onto cluster-scoped objects)
+  const chart = new Chart(Testing.app(), 'operators', { namespace: 'some-namespace' });
+  // WHEN
+  const operator = new CnpgOperator(chart, 'Cnpg', { version });
+  const docs: Doc[] = Testing.synth(chart);
+  const release = RELEASES.find(r => r.component === 'cnpg' && r.version === version)!;
+
+  test('installs the kinds and counts of the release manifest', () => {
+    // THEN
+    expect(kindCounts(docs)).toEqual(EXPECTED_KINDS[version]);
+    expect(operator.apiObjects).toHaveLength(docs.length);
+  });
+
+  test('cluster-scoped objects carry no namespace, even in a chart with one', () => {
+    // THEN
+    const clusterScoped = docs.filter(d => CLUSTER_SCOPED.includes(d.kind));
+    expect(clusterScoped.length).toBeGreaterThan(15);
+    for (const d of clusterScoped) {
+      expect(CLUSTER_SCOPED_KINDS.has(d.kind)).toBe(true);
+      expect({ kind: d.kind, name: d.metadata.name, namespace: d.metadata.namespace }).toEqual({ kind: d.kind, name: d.metadata.name, namespace: undefined });
+    }
+  });
+
+  test('namespaced objects stay in cnpg-system (the chart namespace does not move them)', () => {
+    // THEN
+    const namespaced = docs.filter(d => !CLUSTER_SCOPED.includes(d.kind));
+    expect(namespaced.map(d => d.metadata.namespace)).toEqual(namespaced.map(() => 'cnpg-system'));
+    expect(operator.namespace).toBe('cnpg-system');
+    expect(find(docs, 'Namespace').metadata.name).toBe('cnpg-system');
+  });
+
+  test('the controller image is pinned to the version', () => {
+    // THEN
+    const deployment = find(docs, 'Deployment');
+    const images = deployment.spec.template.spec.containers.map((c: Doc) => c.image);
+    expect(images).toEqual([`ghcr.io/cloudnative-pg/cloudnative-pg:${version}`]);
+    expect(operator.image).toBe(`ghcr.io/cloudnative-pg/cloudnative-pg:${version}`);
+    expect(operator.version).toBe(version);
+  });
+
+  test('manifestSha256 is the catalog digest', () => {
+    // THEN
+    expect(release.pinned).toBe(true);
+    expect(operator.manifestSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(operator.manifestSha256).toBe(release.sha256[0]);
+  });
+
+  test('the Poolers CRD is over the 262144-byte client-side apply annotation limit (why server-side apply)', () => {
+    // THEN
+    const poolers = find(docs, 'CustomResourceDefinition', 'poolers.postgresql.cnpg.io');
+    expect(Buffer.byteLength(JSON.stringify(poolers))).toBeGreaterThan(262144);
+  });
+});
+
+describe('CnpgOperator', () => {
+  test('defaults to the newest catalog version', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const operator = new CnpgOperator(chart, 'Cnpg');
+    // THEN
+    expect(operator.version).toBe(CnpgVersion.V1_30_0);
+    expect(operator.image).toBe('ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0');
+  });
+
+  test('defaultChild is the controller Deployment', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const operator = new CnpgOperator(chart, 'Cnpg', { version: CnpgVersion.V1_28_0 });
+    // THEN
+    const child = ApiObject.of(operator);
+    expect(child.kind).toBe('Deployment');
+    expect(child.name).toBe('cnpg-controller-manager');
+  });
+
+  test('escape hatch: a JSON patch on the Deployment shows up in synth', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const operator = new CnpgOperator(chart, 'Cnpg', { version: CnpgVersion.V1_28_0 });
+    // WHEN
+    ApiObject.of(operator).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'system-cluster-critical'));
+    // THEN
+    const deployment = find(Testing.synth(chart), 'Deployment');
+    expect(deployment.spec.template.spec.priorityClassName).toBe('system-cluster-critical');
+    expect(deployment.metadata.namespace).toBe('cnpg-system');
+  });
+
+  test('a patched cluster-scoped object in a namespaced chart with labels still has no namespace', () => {
+    // GIVEN a chart with a namespace and labels (this takes the regular ApiObject path)
+    const chart = new Chart(Testing.app(), 'ops', { namespace: 'elsewhere', labels: { team: 'db' } });
+    const operator = new CnpgOperator(chart, 'Cnpg', { version: CnpgVersion.V1_28_0 });
+    const crd = operator.apiObjects.find(o => o.kind === 'CustomResourceDefinition')!;
+    // WHEN
+    crd.addJsonPatch(JsonPatch.add('/metadata/annotations', { reviewed: 'yes' }));
+    // THEN
+    const docs: Doc[] = Testing.synth(chart);
+    for (const d of docs.filter(x => CLUSTER_SCOPED.includes(x.kind))) expect(d.metadata.namespace).toBeUndefined();
+    const patched = docs.find(d => d.kind === 'CustomResourceDefinition' && d.metadata.name === crd.name)!;
+    expect(patched.metadata.annotations).toEqual({ reviewed: 'yes' });
+    expect(patched.metadata.labels).toMatchObject({ team: 'db' });
+  });
+
+  test.each([
+    ['an unknown version', '1.27.0'],
+    ['an empty version', ''],
+    ['a version with a v prefix', 'v1.28.0'],
+  ])('fails when version is %s', (_, version) => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const message = errorOf(() => new CnpgOperator(chart, 'Cnpg', { version: version as CnpgVersion }));
+    // THEN
+    expectPropError(message, { path: 'test/Cnpg', prop: 'version', value: version, problem: 'is not a supported CNPG version', fix: 'CnpgVersion.V1_30_0' });
+  });
+});
