@@ -97,8 +97,10 @@ export class BarmanPlugin extends Construct {
       validate: () => {
         if (certManager) return [];
         const found = this.node.root.node.findAll().some(c => c instanceof CertManager);
+        // cdk8s prefixes validation messages with `[<construct path>] `: drop ours so the path is not doubled.
+        const prefix = `[${this.node.path}] `;
         return found ? [] : [formatPropError(this.node.path, 'certManager', 'the plugin needs cert-manager, and there is no CertManager in this app', undefined,
-          'add `new CertManager(chart, "CertManager")`, or declare an installed one with `certManager: CertManager.fromExisting()`')];
+          'add `new CertManager(chart, "CertManager")`, or declare an installed one with `certManager: CertManager.fromExisting()`').slice(prefix.length)];
       },
     });
   }

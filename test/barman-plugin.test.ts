@@ -1,0 +1,160 @@
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
+import { BarmanPlugin, BarmanPluginVersion, CertManager, CnpgOperator, CnpgVersion } from '../src';
+import { RELEASES } from '../src/upstream/catalog';
+import { Doc, errorOf, expectPropError, find, validateApp } from './util';
+
+const CLUSTER_SCOPED = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+
+describe.each(Object.values(BarmanPluginVersion))('BarmanPlugin %s', (version) => {
+  // GIVEN
+  const chart = new Chart(Testing.app(), 'operators', { namespace: 'some-namespace' });
+  // WHEN
+  const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { version, certManager: CertManager.fromExisting() });
+  const docs: Doc[] = Testing.synth(chart);
+  const release = RELEASES.find(r => r.component === 'plugin-barman-cloud' && r.version === version)!;
+
+  test('installs the kinds and counts of the release manifest', () => {
+    // THEN
+    const counts: Record<string, number> = {};
+    for (const d of docs) counts[d.kind] = (counts[d.kind] ?? 0) + 1;
+    expect(counts).toEqual({
+      Certificate: 2, ClusterRole: 5, ClusterRoleBinding: 2, CustomResourceDefinition: 1, Deployment: 1, Issuer: 1,
+      Role: 1, RoleBinding: 1, Secret: 1, Service: 1, ServiceAccount: 1,
+    });
+    expect(find(docs, 'CustomResourceDefinition').metadata.name).toBe('objectstores.barmancloud.cnpg.io');
+  });
+
+  test('runs in cnpg-system; cluster-scoped objects carry no namespace', () => {
+    // THEN
+    expect(plugin.namespace).toBe('cnpg-system');
+    for (const d of docs) {
+      expect(d.metadata.namespace).toBe(CLUSTER_SCOPED.includes(d.kind) ? undefined : 'cnpg-system');
+    }
+  });
+
+  test('the plugin image and the SIDECAR_IMAGE are pinned to the version', () => {
+    // THEN
+    const deployment = find(docs, 'Deployment', 'barman-cloud');
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.image).toBe(`ghcr.io/cloudnative-pg/plugin-barman-cloud:v${version}`);
+    const secret = find(docs, 'Secret');
+    const sidecar = Buffer.from(secret.data.SIDECAR_IMAGE, 'base64').toString().trim();
+    expect(sidecar).toBe(`ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v${version}`);
+    // the Deployment reads SIDECAR_IMAGE from that Secret
+    const env = container.env.find((e: Doc) => e.name === 'SIDECAR_IMAGE');
+    expect(env.valueFrom.secretKeyRef).toEqual({ name: secret.metadata.name, key: 'SIDECAR_IMAGE' });
+    expect(plugin.images).toEqual([
+      `ghcr.io/cloudnative-pg/plugin-barman-cloud:v${version}`,
+      `ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v${version}`,
+    ]);
+  });
+
+  test('manifestSha256 is the catalog digest', () => {
+    // THEN
+    expect(plugin.manifestSha256).toBe(release.sha256[0]);
+  });
+});
+
+describe('BarmanPlugin', () => {
+  test('defaults to the newest version in the operator namespace', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { certManager: CertManager.fromExisting() });
+    // THEN
+    expect(plugin.version).toBe(BarmanPluginVersion.V0_14_0);
+    expect(plugin.namespace).toBe('cnpg-system');
+    expect(BarmanPlugin.PLUGIN_NAME).toBe('barman-cloud.cloudnative-pg.io');
+  });
+
+  test('defaultChild is the plugin Deployment', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { certManager: CertManager.fromExisting() });
+    // THEN
+    expect(ApiObject.of(plugin).kind).toBe('Deployment');
+    expect(ApiObject.of(plugin).name).toBe('barman-cloud');
+  });
+
+  test('escape hatch: a JSON patch on the Deployment shows up in synth', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { certManager: CertManager.fromExisting() });
+    // WHEN
+    ApiObject.of(plugin).addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { 'kubernetes.io/arch': 'arm64' }));
+    // THEN
+    expect(find(Testing.synth(chart), 'Deployment').spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
+  });
+
+  test('the namespace may be given when it equals the operator\'s', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const operator = new CnpgOperator(chart, 'Cnpg', { version: CnpgVersion.V1_28_0 });
+    // WHEN
+    const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { operator, namespace: 'cnpg-system', certManager: CertManager.fromExisting() });
+    // THEN
+    expect(plugin.namespace).toBe(operator.namespace);
+  });
+
+  test('synth passes with a CertManager in the same app (another chart)', () => {
+    // GIVEN
+    const app = Testing.app();
+    new CertManager(new Chart(app, 'cert-manager'), 'CertManager');
+    // WHEN
+    new BarmanPlugin(new Chart(app, 'plugin'), 'BarmanPlugin', { version: BarmanPluginVersion.V0_9_0 });
+    // THEN
+    expect(() => validateApp(app)).not.toThrow();
+  });
+
+  test('synth passes without a CertManager when it is declared external', () => {
+    // GIVEN
+    const app = Testing.app();
+    // WHEN
+    new BarmanPlugin(new Chart(app, 'plugin'), 'BarmanPlugin', { certManager: CertManager.fromExisting() });
+    // THEN
+    expect(() => validateApp(app)).not.toThrow();
+  });
+
+  test('fails when there is no CertManager in the app and none is declared external', () => {
+    // GIVEN
+    const app = Testing.app();
+    new BarmanPlugin(new Chart(app, 'plugin'), 'BarmanPlugin');
+    // WHEN
+    const message = errorOf(() => validateApp(app));
+    // THEN
+    expectPropError(message, {
+      path: 'plugin/BarmanPlugin',
+      prop: 'certManager',
+      value: undefined,
+      problem: 'the plugin needs cert-manager',
+      fix: 'certManager: CertManager.fromExisting()',
+    });
+  });
+
+  test.each([
+    ['the namespace is another namespace', { namespace: 'databases' }, 'namespace', 'databases', 'must be the operator\'s namespace "cnpg-system"', 'use "cnpg-system"'],
+    ['the namespace is empty', { namespace: '' }, 'namespace', '', 'must be the operator\'s namespace', 'remove namespace'],
+    ['the namespace is whitespace', { namespace: ' cnpg-system ' }, 'namespace', ' cnpg-system ', 'must be the operator\'s namespace', 'use "cnpg-system"'],
+    ['the version is unknown', { version: 'nope' }, 'version', 'nope', 'is not a supported plugin version', 'BarmanPluginVersion.V0_14_0'],
+    ['the version is empty', { version: '' }, 'version', '', 'is not a supported plugin version', 'BarmanPluginVersion.V0_9_0'],
+  ])('fails when %s', (_, props, prop, value, problem, fix) => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const message = errorOf(() => new BarmanPlugin(chart, 'BarmanPlugin', { certManager: CertManager.fromExisting(), ...(props as any) }));
+    // THEN
+    expectPropError(message, { path: 'test/BarmanPlugin', prop, value, problem, fix });
+  });
+
+  test('fails when both namespace and version are wrong, with both errors in one message', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const message = errorOf(() => new BarmanPlugin(chart, 'BarmanPlugin', { namespace: 'other', version: 'nope' as any }));
+    // THEN
+    expect(message).toMatch(/^2 errors:/);
+    expectPropError(message, { path: 'test/BarmanPlugin', prop: 'namespace', value: 'other', fix: 'use "cnpg-system"' });
+    expectPropError(message, { path: 'test/BarmanPlugin', prop: 'version', value: 'nope', fix: 'BarmanPluginVersion' });
+  });
+});
