@@ -106,8 +106,10 @@ function checkBackupTarget(ctx: ValidationContext, e: Entry, cluster: Entry | un
   const fix = 'set method: plugin and pluginConfiguration: { name: "barman-cloud.cloudnative-pg.io" }';
   if (method === undefined) {
     const message = 'method is not set and defaults to the deprecated "barmanObjectStore"';
+    // A cluster with the in-tree barmanObjectStore is what that default is for: nothing to say.
+    const inTree = cluster && dig(cluster.doc, 'spec', 'backup', 'barmanObjectStore');
     if (usesPlugin) ctx.error(e, 'spec.method', `${message}, but cluster ${show(cluster.name)} backs up through the barman-cloud plugin`, fix);
-    else ctx.warning(e, 'spec.method', message, fix);
+    else if (!inTree) ctx.warning(e, 'spec.method', message, fix);
   } else if (method === 'barmanObjectStore' && usesPlugin) {
     ctx.error(e, 'spec.method', `method "barmanObjectStore" but cluster ${show(cluster.name)} has no spec.backup.barmanObjectStore (it backs up through the barman-cloud plugin)`, fix);
   }

@@ -54,6 +54,17 @@ describe('valid inputs', () => {
     expect(errorsOf(findings)).toEqual([]);
   });
 
+  test('a schedule without method on a cluster with the in-tree barmanObjectStore produces no finding', () => {
+    // GIVEN a cluster that backs up the deprecated in-tree way, which is what the omitted method defaults to
+    const inTree = cluster({
+      plugins: undefined,
+      backup: { barmanObjectStore: { destinationPath: 's3://backups/pg', s3Credentials: { inheritFromIAMRole: true } } },
+    });
+    const schedule = scheduledBackup({ method: undefined, pluginConfiguration: undefined });
+    // WHEN / THEN
+    expect(validate([inTree, schedule])).toEqual([]);
+  });
+
   test('the typical set produces no finding at all', () => {
     expect(validate(baseSet())).toEqual([]);
   });
