@@ -86,7 +86,10 @@ export function errorOf(fn: () => unknown): string {
  * path, the prop, the bad value (as JSON) and a fix hint all present on one line.
  */
 export function expectPropError(message: string, expected: { path: string; prop: string; value: unknown; fix: string | RegExp; problem?: string | RegExp }): void {
-  const shown = expected.value === undefined ? 'undefined' : JSON.stringify(expected.value);
+  // The formatter shows values as JSON; `undefined` and an invalid Date are spelled out.
+  const shown = expected.value === undefined ? 'undefined'
+    : expected.value instanceof Date ? (isNaN(expected.value.getTime()) ? 'Invalid Date' : JSON.stringify(expected.value.toISOString()))
+      : JSON.stringify(expected.value);
   const line = message.split('\n').map(l => l.trim()).find(l => l.startsWith(`[${expected.path}] ${expected.prop}: `));
   if (!line) throw new Error(`no error for [${expected.path}] ${expected.prop} in:\n${message}`);
   expect(line).toContain(`, got ${shown}`);

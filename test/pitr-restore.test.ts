@@ -1,0 +1,275 @@
+import { ApiObject, Chart, JsonPatch, Size, Testing } from 'cdk8s';
+import {
+  AppCredentials, BackupSchedule, PitrRestore, PitrRestoreProps, RecoverySource, RecoveryTarget,
+} from '../src';
+import { addOperators, backedUp, Doc, errorOf, expectPropError, find, synthAuthored, validateApp } from './util';
+
+const PLUGIN = 'barman-cloud.cloudnative-pg.io';
+const AT = new Date('2025-12-27T20:43:00Z');
+
+describe('PitrRestore of a BackedUpPostgres to a time', () => {
+  // GIVEN the source database and the operators in one app
+  const app = Testing.app();
+  addOperators(app);
+  const chart = new Chart(app, 'database', { namespace: 'databases' });
+  const source = backedUp(chart, 'Postgres', {
+    clusterName: 'test',
+    owner: 'user1',
+    database: 'shop',
+    credentials: AppCredentials.fromSecret('postgres-secret'),
+    objectStoreName: 's3-store',
+    imageName: 'ghcr.io/cloudnative-pg/postgresql:17.5',
+    storageSize: Size.gibibytes(5),
+    schedule: BackupSchedule.hourly(),
+  });
+  const restoreChart = new Chart(app, 'restore', { namespace: 'databases' });
+  // WHEN
+  const restore = new PitrRestore(restoreChart, 'Restore', { source, clusterName: 'test-restore', target: RecoveryTarget.time(AT) });
+  const docs = synthAuthored(restoreChart);
+  const cluster = find(docs, 'Cluster', 'test-restore');
+  const recovery = cluster.spec.bootstrap.recovery;
+
+  test('snapshot of the objects we author', () => {
+    // THEN
+    expect(docs).toHaveLength(1);
+    expect(docs).toMatchSnapshot();
+  });
+
+  test('the whole app passes synth validation (references, CRDs, webhook rules)', () => {
+    // THEN
+    expect(() => validateApp(app)).not.toThrow();
+  });
+
+  test('the target is in spec.bootstrap.recovery.recoveryTarget, not in the plugin parameters', () => {
+    // THEN
+    expect(recovery.recoveryTarget).toEqual({ targetTime: '2025-12-27 20:43:00.000000+00:00' });
+    const parameters = cluster.spec.externalClusters[0].plugin.parameters;
+    expect(Object.keys(parameters).sort()).toEqual(['barmanObjectName', 'serverName']);
+    expect(parameters).toEqual({ barmanObjectName: 's3-store', serverName: 'test' });
+    expect(JSON.stringify(cluster.spec.externalClusters)).not.toMatch(/target/i);
+  });
+
+  test('the time is emitted in the PostgreSQL-safe UTC form, never with Z or T', () => {
+    // THEN
+    expect(recovery.recoveryTarget.targetTime).toBe('2025-12-27 20:43:00.000000+00:00');
+    expect(recovery.recoveryTarget.targetTime).not.toMatch(/[ZT]/);
+    expect(restore.target.describe()).toBe('targetTime 2025-12-27 20:43:00.000000+00:00');
+  });
+
+  test('it recovers through source + externalClusters[].plugin, never recovery.backup', () => {
+    // THEN
+    expect(recovery.source).toBe('source');
+    expect(recovery.backup).toBeUndefined();
+    expect(cluster.spec.externalClusters).toEqual([{
+      name: 'source',
+      plugin: { name: PLUGIN, parameters: { barmanObjectName: 's3-store', serverName: 'test' } },
+    }]);
+    expect(cluster.spec.externalClusters[0].barmanObjectStore).toBeUndefined();
+  });
+
+  test('it carries over the image, database, owner and secret of the source', () => {
+    // THEN
+    expect(cluster.spec.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:17.5');
+    expect(recovery.database).toBe('shop');
+    expect(recovery.owner).toBe('user1');
+    expect(recovery.secret).toEqual({ name: 'postgres-secret' });
+    expect(cluster.spec.storage).toEqual({ size: '5Gi' });
+    expect(restore.imageName).toBe(source.imageName);
+  });
+
+  test('it lands in the source\'s namespace and does not archive WAL by default', () => {
+    // THEN
+    expect(cluster.metadata.namespace).toBe('databases');
+    expect(cluster.spec.plugins).toBeUndefined();
+    expect(restore.archiveServerName).toBeUndefined();
+  });
+
+  test('attributes', () => {
+    // THEN
+    expect(restore.clusterName).toBe('test-restore');
+    expect(restore.readWriteServiceName).toBe('test-restore-rw');
+    expect(restore.namespace).toBe('databases');
+  });
+
+  test('defaultChild is the Cluster', () => {
+    // THEN
+    expect(ApiObject.of(restore)).toBe(restore.cluster);
+    expect(ApiObject.of(restore).kind).toBe('Cluster');
+  });
+});
+
+describe('PitrRestore', () => {
+  const source = (chart: Chart) => backedUp(chart, 'Postgres', { clusterName: 'test' });
+
+  test('escape hatch: a JSON patch on the Cluster shows up in synth', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const restore = new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test-restore', target: RecoveryTarget.time(AT) });
+    // WHEN
+    ApiObject.of(restore).addJsonPatch(JsonPatch.add('/spec/bootstrap/recovery/recoveryTarget/exclusive', true));
+    ApiObject.of(restore).addJsonPatch(JsonPatch.add('/spec/description', 'restore of test before the bad migration'));
+    // THEN
+    const cluster = find(Testing.synth(chart), 'Cluster', 'test-restore');
+    expect(cluster.spec.bootstrap.recovery.recoveryTarget).toEqual({ targetTime: '2025-12-27 20:43:00.000000+00:00', exclusive: true });
+    expect(cluster.spec.description).toBe('restore of test before the bad migration');
+  });
+
+  test('escape hatch: the generated class filters patches through its schema, so a field it does not know is dropped', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const restore = new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test-restore' });
+    // WHEN a field outside the schema is patched in
+    ApiObject.of(restore).addJsonPatch(JsonPatch.add('/spec/notAField', true));
+    // THEN
+    expect(find(Testing.synth(chart), 'Cluster', 'test-restore').spec.notAField).toBeUndefined();
+  });
+
+  test('the default target is latest: no recoveryTarget at all', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test-restore' });
+    // THEN
+    expect(find(Testing.synth(chart), 'Cluster', 'test-restore').spec.bootstrap.recovery.recoveryTarget).toBeUndefined();
+  });
+
+  test('a generated source secret is reused by name', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test-restore' });
+    // THEN
+    expect(find(Testing.synth(chart), 'Cluster', 'test-restore').spec.bootstrap.recovery.secret).toEqual({ name: 'test-app' });
+  });
+
+  test('archiveWal archives into the same ObjectStore under the restore\'s own server name', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const restore = new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test-restore', archiveWal: true, target: RecoveryTarget.time(AT) });
+    // THEN
+    const cluster = find(Testing.synth(chart), 'Cluster', 'test-restore');
+    expect(restore.archiveServerName).toBe('test-restore');
+    expect(cluster.spec.plugins).toEqual([{ name: PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: 'test-store', serverName: 'test-restore' } }]);
+    // still restores from the source's server name
+    expect(cluster.spec.externalClusters[0].plugin.parameters.serverName).toBe('test');
+  });
+
+  test('archiveServerName names the new archive', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test', archiveWal: true, archiveServerName: 'test-v2' });
+    // THEN
+    const restored = Testing.synth(chart).filter((d: Doc) => d.kind === 'Cluster' && d.spec.bootstrap.recovery)[0];
+    expect(restored.spec.plugins[0].parameters).toEqual({ barmanObjectName: 'test-store', serverName: 'test-v2' });
+  });
+
+  test('RecoverySource.fromAttributes restores from an archive defined elsewhere, declared external', () => {
+    // GIVEN an app whose only database object is the restore
+    const app = Testing.app();
+    addOperators(app);
+    const chart = new Chart(app, 'restore', { namespace: 'databases' });
+    const src = RecoverySource.fromAttributes({
+      objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/', owner: 'user1', appSecretName: 'postgres-secret',
+    });
+    // WHEN
+    new PitrRestore(chart, 'Restore', { source: src, clusterName: 'test-restore', target: RecoveryTarget.timestamp('2025-12-27 21:43:00+01:00') });
+    // THEN no validation error about the missing ObjectStore
+    expect(() => validateApp(app)).not.toThrow();
+    const cluster = find(Testing.synth(chart), 'Cluster');
+    expect(cluster.spec.bootstrap.recovery).toEqual({
+      source: 'source',
+      database: 'app',
+      owner: 'user1',
+      secret: { name: 'postgres-secret' },
+      recoveryTarget: { targetTime: '2025-12-27 20:43:00.000000+00:00' },
+    });
+    expect(cluster.spec.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:18.1-system-trixie');
+    expect(cluster.spec.externalClusters[0].plugin.parameters).toEqual({ barmanObjectName: 's3-store', serverName: 'test' });
+    expect(cluster.metadata.namespace).toBe('databases');
+  });
+
+  test('a reference to an ObjectStore that is neither in the app nor declared external fails synth', () => {
+    // GIVEN the restore's external cluster is patched to name another ObjectStore
+    const app = Testing.app();
+    addOperators(app);
+    const chart = new Chart(app, 'restore', { namespace: 'databases' });
+    const src = RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/' });
+    const restore = new PitrRestore(chart, 'Restore', { source: src, clusterName: 'test-restore' });
+    ApiObject.of(restore).addJsonPatch(JsonPatch.replace('/spec/externalClusters/0/plugin/parameters/barmanObjectName', 'other-store'));
+    // WHEN
+    const message = errorOf(() => validateApp(app));
+    // THEN
+    expect(message).toContain('restore/Restore/Resource');
+    expect(message).toContain('other-store');
+  });
+
+  test('fromAttributes defaults the secret to the source\'s generated one', () => {
+    // GIVEN / WHEN
+    const src = RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://b/' });
+    // THEN
+    expect(src.appSecretName).toBe('test-app');
+    expect(src.owner).toBe('app');
+    expect(src.database).toBe('app');
+  });
+
+  describe('bad input', () => {
+    const external = (o: object = {}) => RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/', ...o });
+    test.each<[string, Partial<PitrRestoreProps>, string, unknown, string]>([
+      ['clusterName is empty', { clusterName: '' }, 'clusterName', '', 'use a name such as "test-restore"'],
+      ['clusterName has upper case', { clusterName: 'Test-Restore' }, 'clusterName', 'Test-Restore', 'use "test-restore"'],
+      ['clusterName is over 50 characters', { clusterName: 'r'.repeat(51) }, 'clusterName', 'r'.repeat(51), 'use a shorter name'],
+      ['instances is zero', { instances: 0 }, 'instances', 0, 'use e.g. 1'],
+      ['instances is negative', { instances: -2 }, 'instances', -2, 'use e.g. 1'],
+      ['storageSize is zero', { storageSize: Size.gibibytes(0) }, 'storageSize', '0Gi', 'Size.gibibytes(1)'],
+      ['storageClass has upper case', { storageClass: 'Local' }, 'storageClass', 'Local', 'use "local"'],
+      ['imageName uses latest', { imageName: 'postgres:latest' }, 'imageName', 'postgres:latest', 'pin a version'],
+      ['imageName is another major', { imageName: 'ghcr.io/cloudnative-pg/postgresql:17.5' }, 'imageName', 'ghcr.io/cloudnative-pg/postgresql:17.5', 'use "ghcr.io/cloudnative-pg/postgresql:18.1-system-trixie", or leave imageName out'],
+      ['the target timestamp has no offset', { target: RecoveryTarget.timestamp('2025-12-27 20:43:00') }, 'target', '2025-12-27 20:43:00', 'add one'],
+      ['archiveServerName is not a folder name', { archiveWal: true, archiveServerName: 'a/b' }, 'archiveServerName', 'a/b', 'use e.g. "test-restore-v2"'],
+      ['the source serverName is empty', { source: external({ serverName: '' }) }, 'source.serverName', '', 'use the source cluster\'s name'],
+      ['the source objectStoreName has upper case', { source: external({ objectStoreName: 'S3-Store' }) }, 'source.objectStoreName', 'S3-Store', 'use "s3-store"'],
+      ['the source namespace has upper case', { source: external({ namespace: 'Databases' }) }, 'source.namespace', 'Databases', 'use "databases"'],
+      ['the source image is unpinned', { source: external({ imageName: 'postgres' }) }, 'imageName', 'postgres', 'ghcr.io/cloudnative-pg/postgresql:18.1-system-trixie'],
+    ])('fails when %s', (_, props, prop, value, fix) => {
+      // GIVEN / WHEN
+      const message = errorOf(() => new PitrRestore(Testing.chart(), 'Restore', { source: external(), clusterName: 'test-restore', ...props }));
+      // THEN
+      expectPropError(message, { path: 'test/Restore', prop, value, fix });
+    });
+
+    test.each<[string, Partial<PitrRestoreProps>, string, string]>([
+      ['archiving under a clusterName equal to the source\'s server name', { clusterName: 'test', archiveWal: true }, 'archiveServerName (from clusterName)', 'test'],
+      ['archiving under an archiveServerName equal to the source\'s server name', { archiveWal: true, archiveServerName: 'test' }, 'archiveServerName', 'test'],
+    ])('fails when %s (the restore collision)', (_, props, prop, value) => {
+      // GIVEN
+      const chart = Testing.chart();
+      const src = source(chart);
+      // WHEN
+      const message = errorOf(() => new PitrRestore(chart, 'Restore', { source: src, clusterName: 'test-restore', ...props }));
+      // THEN
+      expectPropError(message, {
+        path: 'test/Restore', prop, value,
+        problem: 'would archive into s3://my-backups/postgres/test/, the archive this cluster restores from',
+        fix: 'archive under a new server name, e.g. archiveServerName: "test-v2"',
+      });
+    });
+
+    test('a restore named like its source is fine when it does not archive WAL', () => {
+      // GIVEN
+      const chart = new Chart(Testing.app(), 'restore');
+      // WHEN
+      const restore = new PitrRestore(chart, 'Restore', { source: external(), clusterName: 'test' });
+      // THEN
+      expect(restore.archiveServerName).toBeUndefined();
+    });
+
+    test('fails when the source is missing', () => {
+      // GIVEN / WHEN
+      const message = errorOf(() => new PitrRestore(Testing.chart(), 'Restore', {} as any));
+      // THEN
+      expectPropError(message, { path: 'test/Restore', prop: 'source', value: undefined, problem: 'is required', fix: 'RecoverySource.fromAttributes' });
+    });
+  });
+});
