@@ -1,0 +1,440 @@
+#!/usr/bin/env node
+/**
+ * The synth/validation benchmark (issue 5). Plain Node, no dependencies beyond the project's own node_modules.
+ *
+ *   npm run bench                 # full: every figure the median of 5 runs after 1 warm-up → bench/results.md
+ *   npm run bench -- --quick      # smoke (CI): N ≤ 10, 1 run, no warm-up, no profiles → bench/results-quick.md
+ *   node bench/run.js --runs 9    # more runs per figure
+ *
+ * Every figure is a whole process: wall time measured by this script around the process (hrtime), and peak RSS
+ * from GNU `/usr/bin/time -f %M` (the largest max-RSS of the process and any of its descendants; for `npx cdk8s
+ * synth` that is the largest single process of the npx → cdk8s-cli → app chain, not their sum). Without
+ * /usr/bin/time, bench/peak-rss.js polls VmHWM in /proc/<pid>/status of the process tree instead (says so).
+ *
+ * Needs `lib/` compiled (`npx projen compile`). Scratch output goes to bench/work/ (gitignored); dist/ is untouched.
+ */
+'use strict';
+const { spawnSync, execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { summarise, toMarkdown } = require('./cpuprofile-summary');
+const { writeValidatorInput } = require('./gen-validate-input');
+
+const ROOT = path.resolve(__dirname, '..');
+const WORK = path.join(__dirname, 'work');
+
+// ---------------------------------------------------------------------------------------------------------------
+// Options
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick');
+const NO_PROFILE = argv.includes('--no-profile') || (QUICK && !argv.includes('--profile-all'));
+const PROFILE_ALL = argv.includes('--profile-all');
+const runsAt = argv.indexOf('--runs');
+const RUNS = runsAt >= 0 ? Number(argv[runsAt + 1]) : QUICK ? 1 : 5;
+const WARMUP = QUICK ? 0 : 1;
+const SIZES = QUICK ? [1, 10] : [1, 10, 100, 1000];
+// The per-DB signal at N ≤ 100 is a few tens of ms on a ~0.9 s process: more runs for the scale figures.
+const SCALE_RUNS = QUICK ? RUNS : Math.max(RUNS, 7);
+const VALIDATOR_OBJECTS = 10000;
+const RESULTS = path.join(__dirname, QUICK ? 'results-quick.md' : 'results.md');
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs needs a positive integer');
+
+const ENV = {
+  ...process.env,
+  CDK8S_CNPG_UPSTREAM_DIR: process.env.CDK8S_CNPG_UPSTREAM_DIR || path.resolve(ROOT, '..', 'shared', 'upstream'),
+  // First-use digests (unpinned releases) would be recorded in the cwd; keep any such file in the scratch folder.
+  CDK8S_CNPG_LOCK_FILE: process.env.CDK8S_CNPG_LOCK_FILE || path.join(WORK, 'cdk8s-cnpg.lock.json'),
+  CDK8S_CNPG_OFFLINE: '1',
+  NO_COLOR: '1',
+};
+delete ENV.CDK8S_OUTDIR;
+delete ENV.CDK8S_CNPG_OUTDIR;
+delete ENV.NODE_OPTIONS;
+
+const LOAD_START = os.loadavg()[0];
+const log = s => process.stderr.write(`[bench] ${s}\n`);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Measuring one process
+
+const GNU_TIME = ['/usr/bin/time', '/bin/time'].find(t => {
+  try {
+    return spawnSync(t, ['-f', '%M', 'true'], { encoding: 'utf-8' }).status === 0;
+  } catch {
+    return false;
+  }
+});
+const RSS_METHOD = GNU_TIME
+  ? `GNU time (\`${GNU_TIME} -f %M\`): max RSS of the process and its descendants (the largest single process)`
+  : 'bench/peak-rss.js: peak VmHWM polled every 5 ms in /proc/<pid>/status over the process tree (no /usr/bin/time)';
+
+/** Runs a command once: { wallMs, rssKb, stdout, stderr }. Throws on a non-zero exit. */
+function runOnce(cmd, args, { cwd = ROOT, env = {}, stdout = 'pipe' } = {}) {
+  const rssFile = path.join(WORK, `.rss-${process.pid}`);
+  fs.rmSync(rssFile, { force: true });
+  const [bin, binArgs] = GNU_TIME
+    ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]]
+    : [process.execPath, [path.join(__dirname, 'peak-rss.js'), rssFile, cmd, ...args]];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(bin, binArgs, {
+    cwd, env: { ...ENV, ...env }, encoding: 'utf-8', maxBuffer: 512 * 1024 * 1024,
+    stdio: ['ignore', stdout, 'pipe'],
+  });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.error) throw r.error;
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} (cwd ${path.relative(ROOT, cwd) || '.'}) exited ${r.status}:\n${(r.stderr || '').slice(-3000)}\n${(r.stdout || '').slice(-2000)}`);
+  }
+  const rssText = fs.existsSync(rssFile) ? fs.readFileSync(rssFile, 'utf-8').trim().split('\n').pop() : '';
+  fs.rmSync(rssFile, { force: true });
+  return { wallMs, rssKb: Number(rssText) || NaN, stdout: r.stdout || '', stderr: r.stderr || '' };
+}
+
+const median = xs => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Warm-up, then RUNS measured runs: medians of wall time and peak RSS. `before` runs untimed before each run. */
+function measure(label, cmd, args, opts = {}) {
+  const runs = [];
+  const runsWanted = opts.runs || RUNS;
+  for (let i = 0; i < WARMUP + runsWanted; i++) {
+    if (opts.before) opts.before();
+    const r = runOnce(cmd, args, opts);
+    if (i >= WARMUP) runs.push(r);
+  }
+  const m = {
+    label, command: opts.display || [cmd, ...args].join(' '),
+    wallMs: median(runs.map(r => r.wallMs)), rssKb: median(runs.map(r => r.rssKb)),
+    walls: runs.map(r => r.wallMs), last: runs[runs.length - 1], runs,
+  };
+  log(`${label}: ${fmtS(m.wallMs)} s (${m.walls.map(w => fmtS(w)).join(' / ')}), ${fmtMb(m.rssKb)} MB`);
+  return m;
+}
+
+const fmtS = ms => (ms / 1000).toFixed(3);
+const fmtMb = kb => (kb / 1024).toFixed(0);
+const fmtX = x => `${x.toFixed(2)}x`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scratch layout
+
+function fresh(dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function k8sYamlFiles(dir) {
+  return fs.readdirSync(dir).filter(f => f.endsWith('.k8s.yaml')).sort();
+}
+
+function countDocs(file) {
+  return fs.readFileSync(file, 'utf-8').split(/^---$/m).filter(d => /\S/.test(d)).length;
+}
+
+function sameYaml(dirA, dirB) {
+  const a = k8sYamlFiles(dirA);
+  const b = k8sYamlFiles(dirB);
+  return a.join() === b.join() && a.every(f => fs.readFileSync(path.join(dirA, f)).equals(fs.readFileSync(path.join(dirB, f))));
+}
+
+/** Where `npx` finds cdk8s-cli: the repo's node_modules/.bin, as for a user in their project. */
+function npxCdk8sSynth(extra = []) {
+  return ['npx', ['--no-install', 'cdk8s', 'synth', ...extra]];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Profiles
+
+/**
+ * Runs a command once with every node process of it under `node --cpu-prof` (Node 20 refuses --cpu-prof in
+ * NODE_OPTIONS, so a `node` shim that adds the flags goes first on PATH: npx, cdk8s-cli and the app all start
+ * through `#!/usr/bin/env node` or `node ...`).
+ */
+function profile(name, cmd, args, opts = {}) {
+  const dir = fresh(path.join(WORK, 'prof', name));
+  const shimDir = fresh(path.join(WORK, 'prof', `${name}-bin`));
+  const shim = path.join(shimDir, 'node');
+  fs.writeFileSync(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --cpu-prof --cpu-prof-dir=${JSON.stringify(dir)} "$@"\n`, { mode: 0o755 });
+  if (opts.before) opts.before();
+  runOnce(cmd === 'node' ? shim : cmd, args, { ...opts, env: { ...(opts.env || {}), PATH: `${shimDir}${path.delimiter}${ENV.PATH}` } });
+  return fs.readdirSync(dir).filter(f => f.endsWith('.cpuprofile')).sort().map(f => summarise(path.join(dir, f)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The benchmark
+
+function main() {
+  if (!fs.existsSync(path.join(ROOT, 'lib', 'src', 'main.js')) || !fs.existsSync(path.join(ROOT, 'lib', 'src', 'index.js'))) {
+    throw new Error('lib/ is not compiled: run `npx projen compile` first');
+  }
+  fs.mkdirSync(WORK, { recursive: true });
+  const started = Date.now();
+  const results = {};
+
+  // 1. The example app, validated ------------------------------------------------------------------------------
+  const exNodeDir = path.join(WORK, 'example-node');
+  const exNodeOut = path.join(exNodeDir, 'out');
+  fresh(exNodeDir);
+  results.exampleNode = measure('example app: node lib/src/main.js', 'node', ['lib/src/main.js'], {
+    env: { CDK8S_CNPG_OUTDIR: exNodeOut },
+    display: 'CDK8S_CNPG_OUTDIR=bench/work/example-node/out node lib/src/main.js',
+  });
+
+  // A scratch project folder with the repo's cdk8s.yaml (app: node lib/src/main.js) and lib/ linked in.
+  const exSynthDir = fresh(path.join(WORK, 'example-synth'));
+  fs.copyFileSync(path.join(ROOT, 'cdk8s.yaml'), path.join(exSynthDir, 'cdk8s.yaml'));
+  fs.symlinkSync(path.join(ROOT, 'lib'), path.join(exSynthDir, 'lib'));
+  const exSynthOut = path.join(exSynthDir, 'out');
+  const [npx, synthArgs] = npxCdk8sSynth();
+  results.exampleSynth = measure('example app: npx cdk8s synth', npx, synthArgs, {
+    cwd: exSynthDir, env: { CDK8S_CNPG_OUTDIR: exSynthOut },
+    display: 'npx cdk8s synth (cwd: copy of cdk8s.yaml + lib/, CDK8S_CNPG_OUTDIR=out)',
+  });
+  const outputFiles = k8sYamlFiles(exNodeOut);
+  const outputBytes = outputFiles.reduce((n, f) => n + fs.statSync(path.join(exNodeOut, f)).size, 0);
+  const outputDocs = outputFiles.reduce((n, f) => n + countDocs(path.join(exNodeOut, f)), 0);
+  const identical = sameYaml(exNodeOut, exSynthOut);
+
+  // 2. Floors -------------------------------------------------------------------------------------------------
+  let kubectl;
+  try {
+    kubectl = execFileSync('kubectl', ['version', '--client'], { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().replace(/\n/g, ', ');
+  } catch {
+    kubectl = undefined;
+  }
+  if (kubectl) {
+    const kDir = fresh(path.join(WORK, 'kustomize'));
+    for (const f of outputFiles) fs.copyFileSync(path.join(exNodeOut, f), path.join(kDir, f));
+    fs.writeFileSync(path.join(kDir, 'kustomization.yaml'),
+      ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', ...outputFiles.map(f => `- ${f}`), ''].join('\n'));
+    const kOut = path.join(WORK, 'kustomize-out.yaml');
+    results.kustomize = measure('kubectl kustomize (same YAML)', 'kubectl', ['kustomize', kDir, '-o', kOut], {
+      display: `kubectl kustomize bench/work/kustomize -o bench/work/kustomize-out.yaml (${outputFiles.join(', ')})`,
+    });
+    results.kustomizeBytes = fs.statSync(kOut).size;
+  } else {
+    log('kubectl not found: no kustomize floor');
+  }
+
+  const emptyDir = fresh(path.join(WORK, 'empty'));
+  fs.writeFileSync(path.join(emptyDir, 'app.js'), [
+    '// An empty cdk8s app: one chart, no objects (written by bench/run.js).',
+    `const { App, Chart } = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'cdk8s'))});`,
+    'const app = new App();',
+    "new Chart(app, 'empty');",
+    'app.synth();',
+    '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(emptyDir, 'cdk8s.yaml'), "language: typescript\napp: node app.js\noutput: .cdk8s-cnpg/synth\n");
+  results.emptyNode = measure('empty app: node app.js', 'node', ['app.js'], {
+    cwd: emptyDir, env: { CDK8S_OUTDIR: path.join(emptyDir, 'out-node') },
+    display: 'CDK8S_OUTDIR=out-node node app.js (cwd bench/work/empty)',
+  });
+  results.emptySynth = measure('empty app: npx cdk8s synth', npx, synthArgs, {
+    cwd: emptyDir, display: 'npx cdk8s synth (cwd bench/work/empty, app: node app.js)',
+  });
+  if (!QUICK) {
+    // Informational: the same two synth commands without cdk8s-cli's upgrade check (a network round trip).
+    const [, noUpgrade] = npxCdk8sSynth(['--no-check-upgrade']);
+    results.exampleSynthNoUpgrade = measure('example app: npx cdk8s synth --no-check-upgrade', npx, noUpgrade, {
+      cwd: exSynthDir, env: { CDK8S_CNPG_OUTDIR: exSynthOut }, display: 'npx cdk8s synth --no-check-upgrade (example)',
+    });
+    results.emptySynthNoUpgrade = measure('empty app: npx cdk8s synth --no-check-upgrade', npx, noUpgrade, {
+      cwd: emptyDir, display: 'npx cdk8s synth --no-check-upgrade (empty app)',
+    });
+  }
+
+  // 3. Scale --------------------------------------------------------------------------------------------------
+  results.scale = [];
+  for (const n of SIZES) {
+    const out = path.join(WORK, `scale-${n}`);
+    const m = measure(`scale N=${n}`, 'node', [path.join(__dirname, 'gen-app.js'), String(n)], {
+      env: { CDK8S_CNPG_OUTDIR: out, BENCH_PHASES: '1' }, before: () => fresh(out), runs: SCALE_RUNS,
+      display: `node bench/gen-app.js ${n}`,
+    });
+    // In-process construct + synth time (hrtime inside gen-app.js): free of process start-up and module-load noise.
+    const phases = m.runs.map(x => JSON.parse(x.stderr.trim().split('\n').pop()));
+    m.inProcessMs = median(phases.map(p => p.constructMs + p.synthMs));
+    const dbYaml = fs.readFileSync(path.join(out, 'databases.k8s.yaml'), 'utf-8');
+    const clusters = (dbYaml.match(/^kind: Cluster$/gm) || []).length;
+    if (clusters !== 2 * n) throw new Error(`scale N=${n}: expected ${2 * n} Clusters, found ${clusters}`);
+    results.scale.push({ n, ...m, docs: countDocs(path.join(out, 'databases.k8s.yaml')) });
+  }
+
+  // 4. The validator alone --------------------------------------------------------------------------------------
+  const vFile = path.join(WORK, `validate-${VALIDATOR_OBJECTS}.yaml`);
+  const template = path.join(exNodeOut, 'database.k8s.yaml');
+  const vInfo = writeValidatorInput(template, vFile, VALIDATOR_OBJECTS);
+  results.validator = measure(`validator: ${VALIDATOR_OBJECTS} objects`, 'node', ['bin/cdk8s-cnpg', 'validate', vFile], {
+    display: `node bin/cdk8s-cnpg validate bench/work/${path.basename(vFile)}`,
+  });
+  results.validator.objects = vInfo.objects;
+  results.validator.kinds = vInfo.kinds;
+  results.validator.findingLines = results.validator.last.stdout.split('\n').filter(Boolean).length;
+  results.validator.warnings = results.validator.last.stdout.split('\n').filter(l => l.includes(': warning: ')).length;
+
+  // Targets ---------------------------------------------------------------------------------------------------
+  const targets = [];
+  const target = (name, value, limit, shown, pass, miss) => targets.push({ name, value, limit, shown, pass, miss });
+  if (results.kustomize) {
+    const r = results.exampleNode.wallMs / results.kustomize.wallMs;
+    target('Example app via node ≤ 1.0x kubectl kustomize (same output)', r, 1.0, fmtX(r), r <= 1.0,
+      `${fmtX(r)} the floor: ${fmtS(results.exampleNode.wallMs - results.kustomize.wallMs)} s (${((r - 1) * 100).toFixed(0)}%) slower than kustomize on the same output`);
+  } else {
+    target('Example app via node ≤ 1.0x kubectl kustomize (same output)', NaN, 1.0, 'n/a (kubectl absent)', undefined, '');
+  }
+  {
+    const r = results.exampleSynth.wallMs / results.emptySynth.wallMs;
+    target('Example app via `npx cdk8s synth` ≤ 1.2x empty app via the same command', r, 1.2, fmtX(r), r <= 1.2,
+      `${fmtX(r / 1.2)} the allowed 1.2x: ${fmtS(results.exampleSynth.wallMs - 1.2 * results.emptySynth.wallMs)} s over 1.2x the empty app (${fmtS(results.exampleSynth.wallMs - results.emptySynth.wallMs)} s over the empty app)`);
+  }
+  const big = results.scale.find(s => s.n === 1000);
+  const at = n => results.scale.find(s => s.n === n);
+  const marginal = (a, b) => (b.wallMs - a.wallMs) / (b.n - a.n);
+  if (big) {
+    target('N=1000 under 5 s', big.wallMs / 1000, 5, `${fmtS(big.wallMs)} s`, big.wallMs < 5000, `${fmtS(big.wallMs - 5000)} s over`);
+    target('N=1000 under 1 GiB peak RSS', big.rssKb, 1048576, `${fmtMb(big.rssKb)} MB`, big.rssKb < 1048576, `${fmtMb(big.rssKb - 1048576)} MB over`);
+    const m100 = marginal(at(10), at(100));
+    const m1000 = marginal(at(100), big);
+    const r = m1000 / m100;
+    target('Marginal cost per DB at N=1000 (100→1000) ≤ 1.5x at N=100 (10→100), whole-process medians', r, 1.5,
+      `${fmtX(r)} (${m1000.toFixed(2)} vs ${m100.toFixed(2)} ms/DB)`, r <= 1.5, `${fmtX(r / 1.5)} the allowed ratio`);
+    const ip = (a, b) => (b.inProcessMs - a.inProcessMs) / (b.n - a.n);
+    const ri = ip(at(100), big) / ip(at(10), at(100));
+    target('(same, in-process construct + synth time, without start-up and module loading: cross-check)', ri, 1.5,
+      `${fmtX(ri)} (${ip(at(100), big).toFixed(2)} vs ${ip(at(10), at(100)).toFixed(2)} ms/DB)`, ri <= 1.5, `${fmtX(ri / 1.5)} the allowed ratio`);
+  } else {
+    target('N=1000 under 5 s / 1 GiB; marginal cost linear', NaN, 0, 'n/a (--quick: N ≤ 10)', undefined, '');
+  }
+  const objPerS = results.validator.objects / (results.validator.wallMs / 1000);
+  target('Validator ≥ 20,000 objects/s', objPerS, 20000, `${Math.round(objPerS).toLocaleString('en-US')} objects/s`, objPerS >= 20000,
+    `${fmtX(20000 / objPerS)} too slow: needs ≤ ${fmtS(results.validator.objects / 20)} s for ${results.validator.objects} objects`);
+
+  // Profiles of missed targets (full mode) ---------------------------------------------------------------------
+  const profiles = [];
+  if (!NO_PROFILE) {
+    const missed = new Set(targets.filter(t => t.pass === false).map(t => t.name));
+    const has = s => PROFILE_ALL || [...missed].some(n => n.includes(s));
+    if (has('via node')) {
+      profiles.push({ title: 'Example app via node (`node --cpu-prof lib/src/main.js`)', summaries: profile('example-node', 'node', ['lib/src/main.js'], { env: { CDK8S_CNPG_OUTDIR: path.join(WORK, 'prof-out') } }) });
+    }
+    if (has('npx cdk8s synth')) {
+      profiles.push({ title: 'Example app via `npx cdk8s synth` (every node process of the chain, through a `node --cpu-prof` shim on PATH)', summaries: profile('example-synth', npx, synthArgs, { cwd: exSynthDir, env: { CDK8S_CNPG_OUTDIR: exSynthOut } }) });
+      profiles.push({ title: 'Empty app via `npx cdk8s synth` (same)', summaries: profile('empty-synth', npx, synthArgs, { cwd: emptyDir }) });
+    }
+    if (has('N=1000') || has('Marginal') || has('in-process')) {
+      const out = path.join(WORK, 'prof-scale');
+      profiles.push({ title: 'Scale N=1000 (`node --cpu-prof bench/gen-app.js 1000`)', summaries: profile('scale-1000', 'node', [path.join(__dirname, 'gen-app.js'), '1000'], { env: { CDK8S_CNPG_OUTDIR: out }, before: () => fresh(out) }) });
+    }
+    if (has('Validator')) {
+      profiles.push({ title: 'Validator (`node --cpu-prof bin/cdk8s-cnpg validate`)', summaries: profile('validator', 'node', ['bin/cdk8s-cnpg', 'validate', vFile]) });
+    }
+  }
+
+  // Report ----------------------------------------------------------------------------------------------------
+  const md = report({ results, targets, profiles, outputFiles, outputBytes, outputDocs, identical, kubectl, vInfo, started });
+  fs.writeFileSync(RESULTS, md);
+  process.stdout.write(md);
+  log(`wrote ${path.relative(ROOT, RESULTS)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function gitDescribe() {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf-8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf-8' }).trim();
+    return `${head}${dirty ? ' + uncommitted changes in src/' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function report({ results, targets, profiles, outputFiles, outputBytes, outputDocs, identical, kubectl, vInfo, started }) {
+  const r = results;
+  const row = (what, m, ratio) => `| ${what} | \`${m.command}\` | ${fmtS(m.wallMs)} | ${fmtMb(m.rssKb)} | ${ratio ?? ''} |`;
+  const lines = [];
+  lines.push(`# Benchmark results${QUICK ? ' (quick smoke run: 1 run, no warm-up, N ≤ 10 — timings are indicative only)' : ''}`, '');
+  lines.push(`Generated by \`npm run bench${QUICK ? ' -- --quick' : ''}\` (bench/run.js) on ${new Date().toISOString().slice(0, 10)}.`, '');
+  lines.push(`- Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ${process.platform} ${os.release()}; node ${process.version}`);
+  lines.push(`- Load average (1 min) at start/end: ${LOAD_START.toFixed(2)} / ${os.loadavg()[0].toFixed(2)} — other work on this machine inflates wall times; compare ratios measured side by side.`);
+  lines.push(`- Code: git ${gitDescribe()} (lib/ as compiled before the run)`);
+  lines.push(`- Method: each figure is the median of ${RUNS} run${RUNS > 1 ? 's' : ''}${WARMUP ? ` after ${WARMUP} warm-up run` : ', no warm-up'}; whole process; wall time = hrtime around the process; peak RSS = ${RSS_METHOD}.`);
+  lines.push(`- Upstream: CDK8S_CNPG_UPSTREAM_DIR=${path.relative(ROOT, ENV.CDK8S_CNPG_UPSTREAM_DIR) || ENV.CDK8S_CNPG_UPSTREAM_DIR}; CDK8S_CNPG_OFFLINE=1.`);
+  lines.push(`- Example output: ${outputFiles.join(', ')} — ${outputDocs} documents, ${outputBytes.toLocaleString('en-US')} bytes; node and \`npx cdk8s synth\` outputs byte-identical: ${identical ? 'yes' : '**NO**'}.`);
+  lines.push(`- kubectl: ${kubectl ? `${kubectl}; kustomize re-rendered ${r.kustomizeBytes.toLocaleString('en-US')} bytes` : '**absent** — the kustomize floor and its target are not measured'}.`);
+  lines.push('- Scale apps (bench/gen-app.js): an `operators` chart (CNPG 1.28.0 + cert-manager + Barman Cloud plugin 0.9.0, so the app validates against the versions it installs, as the example does) and one `databases` chart (namespace `databases`) with N `BackedUpPostgres` (S3, hourly schedule, app secret declared) each with a `PitrRestore`; all validated at synth.');
+  lines.push(`- Validator input (bench/gen-validate-input.js): ${vInfo.objects.toLocaleString('en-US')} CNPG objects (${Object.entries(vInfo.kinds).map(([k, n]) => `${n} ${k}`).join(', ')}) cloned and renamed from the example's database.k8s.yaml, ${(vInfo.bytes / 1e6).toFixed(1)} MB; exit 0 with ${r.validator.findingLines} finding line(s) (${r.validator.warnings} warnings).`);
+  lines.push('');
+
+  lines.push('## Synth of the example app and floors', '');
+  lines.push('| what | command | wall s | peak RSS MB | ratio |', '|---|---|---:|---:|---|');
+  lines.push(row('Example app, validated, via node', r.exampleNode, r.kustomize ? `${fmtX(r.exampleNode.wallMs / r.kustomize.wallMs)} kustomize` : ''));
+  if (r.kustomize) lines.push(row('Floor: kubectl kustomize over the same YAML', r.kustomize, '1.00x'));
+  lines.push(row('Floor: empty cdk8s app via node', r.emptyNode, `example = ${fmtX(r.exampleNode.wallMs / r.emptyNode.wallMs)}`));
+  lines.push(row('Example app via `npx cdk8s synth`', r.exampleSynth, `${fmtX(r.exampleSynth.wallMs / r.emptySynth.wallMs)} empty app`));
+  lines.push(row('Floor: empty cdk8s app via `npx cdk8s synth`', r.emptySynth, '1.00x'));
+  if (r.exampleSynthNoUpgrade) {
+    lines.push(row('(info) Example app via `npx cdk8s synth --no-check-upgrade`', r.exampleSynthNoUpgrade, `${fmtX(r.exampleSynthNoUpgrade.wallMs / r.emptySynthNoUpgrade.wallMs)} empty app (same flag)`));
+    lines.push(row('(info) Empty app via `npx cdk8s synth --no-check-upgrade`', r.emptySynthNoUpgrade, '1.00x'));
+  }
+  lines.push('');
+  lines.push(`Per-run wall times (s): ${['exampleNode', 'kustomize', 'emptyNode', 'exampleSynth', 'emptySynth'].filter(k => r[k]).map(k => `${k} ${r[k].walls.map(fmtS).join('/')}`).join('; ')}.`, '');
+
+  lines.push('## Scale: N BackedUpPostgres + PitrRestore, validated', '');
+  lines.push(`Median of ${SCALE_RUNS} runs per N. In-process = construct + app.synth() time measured inside gen-app.js (excludes node start-up and module loading).`, '');
+  lines.push('| N | documents in databases chart | wall s | peak RSS MB | marginal ms/DB (from previous N) | marginal KB RSS/DB | in-process ms | in-process marginal ms/DB |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
+  r.scale.forEach((s, i) => {
+    const p = r.scale[i - 1];
+    const mw = p ? ((s.wallMs - p.wallMs) / (s.n - p.n)).toFixed(2) : '—';
+    const mr = p ? ((s.rssKb - p.rssKb) / (s.n - p.n)).toFixed(0) : '—';
+    const mi = p ? ((s.inProcessMs - p.inProcessMs) / (s.n - p.n)).toFixed(2) : '—';
+    lines.push(`| ${s.n} | ${s.docs} | ${fmtS(s.wallMs)} | ${fmtMb(s.rssKb)} | ${mw} | ${mr} | ${s.inProcessMs.toFixed(0)} | ${mi} |`);
+  });
+  lines.push('', `Per-run wall times (s): ${r.scale.map(s => `N=${s.n} ${s.walls.map(fmtS).join('/')}`).join('; ')}.`, '');
+
+  lines.push('## Validator alone', '');
+  lines.push('| input | command | wall s | peak RSS MB | objects/s |', '|---|---|---:|---:|---:|');
+  lines.push(`| ${r.validator.objects.toLocaleString('en-US')} objects | \`${r.validator.command}\` | ${fmtS(r.validator.wallMs)} | ${fmtMb(r.validator.rssKb)} | ${Math.round(r.validator.objects / (r.validator.wallMs / 1000)).toLocaleString('en-US')} |`);
+  lines.push('', 'Whole process, nothing subtracted (node start-up, module loading, YAML parsing and schema compilation included).', '');
+
+  lines.push('## Targets', '');
+  lines.push('| target | measured | result |', '|---|---|---|');
+  for (const t of targets) {
+    const res = t.pass === undefined ? 'not measured' : t.pass ? 'PASS' : `**MISS** — ${t.miss}`;
+    lines.push(`| ${t.name} | ${t.shown} | ${res} |`);
+  }
+  lines.push('');
+
+  if (targets.some(t => t.pass === false)) {
+    lines.push('Why, and the plan to close each gap: bench/ANALYSIS.md (hand-written from these profiles and `node bench/phases.js`).', '');
+  }
+  if (profiles.length) {
+    lines.push('## Profiles of the missed targets', '');
+    lines.push('One extra run each under `node --cpu-prof` (1 ms sampling; profiling slows the process, so read shares, not absolute times). Self time, summarised by bench/cpuprofile-summary.js; raw profiles in bench/work/prof/.', '');
+    for (const p of profiles) {
+      lines.push(`### ${p.title}`, '');
+      if (p.summaries.length > 1) {
+        lines.push('| process (in start order) | profile duration ms | sampled ms | top self-time areas |', '|---|---:|---:|---|');
+        for (const s of p.summaries) {
+          lines.push(`| ${s.process} | ${s.durationMs.toFixed(0)} | ${s.sampledMs.toFixed(0)} | ${s.byArea.slice(0, 4).map(a => `${a.name} ${a.pct.toFixed(0)}%`).join(', ')} |`);
+        }
+        lines.push('');
+      }
+      for (const s of p.summaries) lines.push(toMarkdown(s, p.summaries.length > 1 ? 6 : 10));
+    }
+  } else if (NO_PROFILE) {
+    lines.push(`Profiles: not taken (${QUICK ? '--quick' : '--no-profile'}).`, '');
+  }
+  lines.push(`Total benchmark time: ${((Date.now() - started) / 1000).toFixed(0)} s.`, '');
+  return lines.join('\n');
+}
+
+try {
+  main();
+} catch (e) {
+  process.stderr.write(`[bench] failed: ${e.stack || e.message}\n`);
+  process.exit(1);
+}
