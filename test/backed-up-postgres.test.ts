@@ -189,7 +189,10 @@ describe('BackedUpPostgres', () => {
       walStorageSize: Size.gibibytes(2),
       walStorageClass: 'fast',
       imageName: 'ghcr.io/cloudnative-pg/postgresql:16.6',
-      resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) } },
+      resources: {
+        cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) },
+        memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },
+      },
       database: 'orders',
       owner: 'orders_owner',
       credentials: AppCredentials.fromSecret('orders-credentials'),
@@ -342,6 +345,7 @@ describe('BackedUpPostgres', () => {
     expect(store.spec.configuration.s3Credentials).toBeUndefined();
     expect(store.spec.instanceSidecarConfiguration.env).toBeUndefined();
     expect(find(docs, 'Cluster').spec.serviceAccountTemplate?.metadata.annotations).toEqual(annotations);
+    expect(findPlaintextSecrets(docs)).toEqual([]);
   });
 
   test.each([
@@ -360,9 +364,31 @@ describe('BackedUpPostgres', () => {
     // WHEN
     backedUp(chart, 'Test', { objectStorage: ObjectStorage.azureBlob({ storageAccount: 'myaccount', container: 'backups', path: 'pg', credentials }) });
     // THEN
-    const store = find(Testing.synth(chart), 'ObjectStore');
+    const docs = Testing.synth(chart);
+    const store = find(docs, 'ObjectStore');
     expect(store.spec.configuration.destinationPath).toBe('https://myaccount.blob.core.windows.net/backups/pg/');
     expect(store.spec.configuration.azureCredentials).toEqual(azureCredentials);
+    expect(findPlaintextSecrets(docs)).toEqual([]);
+  });
+
+  test.each([
+    ['S3-compatible with a CA', ObjectStorage.s3Compatible({
+      endpointUrl: 'https://minio.example.lan:9000',
+      endpointCa: { secretName: 'minio-ca', key: 'ca.crt' },
+      bucket: 'pg-backups',
+      credentials: S3Credentials.fromSecret({ secretName: 'minio' }),
+    })],
+    ['S3 with an IAM role', ObjectStorage.s3({ bucket: 'my-backups', credentials: S3Credentials.fromIamRole({ roleArn: 'arn:aws:iam::123456789012:role/pg-backup' }) })],
+    ['GCS workload identity', ObjectStorage.gcs({ bucket: 'my-backups', credentials: GcsCredentials.fromWorkloadIdentity() })],
+    ['Azure AD', ObjectStorage.azureBlob({ storageAccount: 'myaccount', container: 'backups', credentials: AzureCredentials.fromAzureAd() })],
+  ])('%s passes synth validation against the ObjectStore CRD (unknown fields rejected)', (_, objectStorage) => {
+    // GIVEN
+    const app = Testing.app();
+    addOperators(app);
+    // WHEN
+    backedUp(new Chart(app, 'database', { namespace: 'databases' }), 'Test', { objectStorage });
+    // THEN
+    expect(() => validateApp(app)).not.toThrow();
   });
 
   test('lz4 base backups are accepted with plugin v0.14.0', () => {

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { BarmanPlugin, BarmanPluginVersion, CertManager, CnpgOperator, CnpgVersion } from '../src';
-import { RELEASES } from '../src/upstream/catalog';
 import { Doc, errorOf, expectPropError, find, validateApp } from './util';
+import { RELEASES } from '../src/upstream/catalog';
 
 const CLUSTER_SCOPED = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
@@ -18,8 +18,17 @@ describe.each(Object.values(BarmanPluginVersion))('BarmanPlugin %s', (version) =
     const counts: Record<string, number> = {};
     for (const d of docs) counts[d.kind] = (counts[d.kind] ?? 0) + 1;
     expect(counts).toEqual({
-      Certificate: 2, ClusterRole: 5, ClusterRoleBinding: 2, CustomResourceDefinition: 1, Deployment: 1, Issuer: 1,
-      Role: 1, RoleBinding: 1, Secret: 1, Service: 1, ServiceAccount: 1,
+      Certificate: 2,
+      ClusterRole: 5,
+      ClusterRoleBinding: 2,
+      CustomResourceDefinition: 1,
+      Deployment: 1,
+      Issuer: 1,
+      Role: 1,
+      RoleBinding: 1,
+      Secret: 1,
+      Service: 1,
+      ServiceAccount: 1,
     });
     expect(find(docs, 'CustomResourceDefinition').metadata.name).toBe('objectstores.barmancloud.cnpg.io');
   });

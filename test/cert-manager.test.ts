@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { CertManager, CertManagerVersion } from '../src';
-import { RELEASES } from '../src/upstream/catalog';
 import { Doc, errorOf, expectPropError, find } from './util';
+import { RELEASES } from '../src/upstream/catalog';
 
 const CLUSTER_SCOPED = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
@@ -17,8 +17,17 @@ describe('CertManager', () => {
     const counts: Record<string, number> = {};
     for (const d of docs) counts[d.kind] = (counts[d.kind] ?? 0) + 1;
     expect(counts).toEqual({
-      ClusterRole: 13, ClusterRoleBinding: 10, CustomResourceDefinition: 6, Deployment: 3, MutatingWebhookConfiguration: 1,
-      Namespace: 1, Role: 4, RoleBinding: 4, Service: 3, ServiceAccount: 3, ValidatingWebhookConfiguration: 1,
+      ClusterRole: 13,
+      ClusterRoleBinding: 10,
+      CustomResourceDefinition: 6,
+      Deployment: 3,
+      MutatingWebhookConfiguration: 1,
+      Namespace: 1,
+      Role: 4,
+      RoleBinding: 4,
+      Service: 3,
+      ServiceAccount: 3,
+      ValidatingWebhookConfiguration: 1,
     });
     expect(certManager.version).toBe(CertManagerVersion.V1_19_4);
     expect(certManager.external).toBe(false);

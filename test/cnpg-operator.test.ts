@@ -1,15 +1,23 @@
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { CnpgOperator, CnpgVersion } from '../src';
+import { Doc, errorOf, expectPropError, find } from './util';
 import { RELEASES } from '../src/upstream/catalog';
 import { CLUSTER_SCOPED_KINDS } from '../src/upstream/manifest';
-import { Doc, errorOf, expectPropError, find } from './util';
 
 const CLUSTER_SCOPED = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
 // Kinds and counts of each release's install manifest (the 1.30.0 release adds one CRD).
 const KINDS_1_28 = {
-  ClusterRole: 7, ClusterRoleBinding: 1, ConfigMap: 1, CustomResourceDefinition: 10, Deployment: 1,
-  MutatingWebhookConfiguration: 1, Namespace: 1, Service: 1, ServiceAccount: 1, ValidatingWebhookConfiguration: 1,
+  ClusterRole: 7,
+  ClusterRoleBinding: 1,
+  ConfigMap: 1,
+  CustomResourceDefinition: 10,
+  Deployment: 1,
+  MutatingWebhookConfiguration: 1,
+  Namespace: 1,
+  Service: 1,
+  ServiceAccount: 1,
+  ValidatingWebhookConfiguration: 1,
 };
 const EXPECTED_KINDS: Record<CnpgVersion, Record<string, number>> = {
   [CnpgVersion.V1_28_0]: KINDS_1_28,
@@ -44,7 +52,8 @@ describe.each(Object.values(CnpgVersion))('CnpgOperator %s', (version) => {
     expect(clusterScoped.length).toBeGreaterThan(15);
     for (const d of clusterScoped) {
       expect(CLUSTER_SCOPED_KINDS.has(d.kind)).toBe(true);
-      expect({ kind: d.kind, name: d.metadata.name, namespace: d.metadata.namespace }).toEqual({ kind: d.kind, name: d.metadata.name, namespace: undefined });
+      const where = `${d.kind}/${d.metadata.name}`;
+      expect({ where, namespace: d.metadata.namespace }).toEqual({ where, namespace: undefined });
     }
   });
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildExampleApp, exampleSettings, synthExample } from '../src/main';
 import { cleanupTempDirs, Doc, find, findPlaintextSecrets, loadYamlFile, readTree, tempDir, withEnv } from './util';
+import { buildExampleApp, exampleSettings, synthExample } from '../src/main';
 
 const CLUSTER_SCOPED = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 

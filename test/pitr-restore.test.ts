@@ -250,7 +250,9 @@ describe('PitrRestore', () => {
       const message = errorOf(() => new PitrRestore(chart, 'Restore', { source: src, clusterName: 'test-restore', ...props }));
       // THEN
       expectPropError(message, {
-        path: 'test/Restore', prop, value,
+        path: 'test/Restore',
+        prop,
+        value,
         problem: 'would archive into s3://my-backups/postgres/test/, the archive this cluster restores from',
         fix: 'archive under a new server name, e.g. archiveServerName: "test-v2"',
       });

@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { BarmanPlugin, BarmanPluginVersion, CertManager, CnpgOperator, CnpgVersion } from '../src';
+import { cleanupTempDirs, errorOf, tempDir, UPSTREAM_DIR, withEnv } from './util';
 import { findRelease, RELEASES, supportedVersions, compareVersions, newestRelease } from '../src/upstream/catalog';
 import { includeUpstream, UpstreamObject } from '../src/upstream/include';
 import { locateManifest, sha256Of } from '../src/upstream/locate';
 import { crdsOf, imagesOf, loadUpstream, loadUpstreamVersion } from '../src/upstream/manifest';
-import { cleanupTempDirs, errorOf, tempDir, UPSTREAM_DIR, withEnv } from './util';
 
 afterAll(() => cleanupTempDirs());
 
@@ -20,7 +20,7 @@ function tamperedDir(relativePath: string): { dir: string; file: string } {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const bytes = fs.readFileSync(path.join(UPSTREAM_DIR!, relativePath));
   // flip one byte in a comment-safe place: a letter in the middle of the file
-  const i = bytes.indexOf('description', bytes.length >> 1);
+  const i = bytes.indexOf('description', Math.floor(bytes.length / 2));
   bytes[i] = bytes[i] === 0x64 ? 0x44 : 0x64;
   fs.writeFileSync(file, bytes);
   return { dir, file };

@@ -85,7 +85,19 @@ export function errorOf(fn: () => unknown): string {
  * Asserts the house error format: `[<construct path>] <prop>: <what is wrong>, got <JSON value>; <fix>`, with the
  * path, the prop, the bad value (as JSON) and a fix hint all present on one line.
  */
-export function expectPropError(message: string, expected: { path: string; prop: string; value: unknown; fix: string | RegExp; problem?: string | RegExp }): void {
+export interface ExpectedPropError {
+  /** The construct path, e.g. `test/Test`. */
+  readonly path: string;
+  readonly prop: string;
+  /** The bad value as given (shown as JSON in the message). */
+  readonly value: unknown;
+  /** A substring of (or pattern for) the fix after `;`. */
+  readonly fix: string | RegExp;
+  /** A substring of (or pattern for) what is wrong. */
+  readonly problem?: string | RegExp;
+}
+
+export function expectPropError(message: string, expected: ExpectedPropError): void {
   // The formatter shows values as JSON; `undefined` and an invalid Date are spelled out.
   const shown = expected.value === undefined ? 'undefined'
     : expected.value instanceof Date ? (isNaN(expected.value.getTime()) ? 'Invalid Date' : JSON.stringify(expected.value.toISOString()))
