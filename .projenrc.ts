@@ -64,7 +64,7 @@ project.npmignore?.include('/upstream-bundle/');
 
 // dist/ holds synthesized YAML that includes the upstream installs: never commit it.
 // upstream-bundle/ is the copy of the upstream installs made at package time.
-project.gitignore.addPatterns('/upstream-bundle/', '/bench/work/', '/.cdk8s-cnpg/');
+project.gitignore.addPatterns('/upstream-bundle/', '/bench/work/', '/bench/results-quick.md', '/.cdk8s-cnpg/');
 
 // The example app, synthesized by `npx cdk8s synth` into dist/.
 new YamlFile(project, 'cdk8s.yaml', {

@@ -309,9 +309,10 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
       }
     }
     credentials._problems('credentials', this.owner).forEach(p => errors.addProblem(p));
-    errors.addProblem(checkObjectName('objectStoreName', this.objectStoreName, 's3-store'));
-    errors.addProblem(checkObjectName('scheduledBackupName', this.scheduledBackupName, 'pg-backup'));
-    if (!/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(this.serverName)) {
+    // Names derived from a valid cluster name are valid: check only the ones the user gave.
+    if (props.objectStoreName !== undefined) errors.addProblem(checkObjectName('objectStoreName', this.objectStoreName, 's3-store'));
+    if (props.scheduledBackupName !== undefined) errors.addProblem(checkObjectName('scheduledBackupName', this.scheduledBackupName, 'pg-backup'));
+    if (props.serverName !== undefined && !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(this.serverName)) {
       errors.add('serverName', 'must be a folder name (letters, digits, "-", "_" and ".")', this.serverName, `use e.g. ${JSON.stringify(this.clusterName)}`);
     }
     this.objectStorage._problems('objectStorage').forEach(p => errors.addProblem(p));

@@ -248,6 +248,14 @@ describe('BackedUpPostgres', () => {
     expect(findPlaintextSecrets(docs)).toEqual([]);
   });
 
+  test('an invalid cluster name is reported once, not again for the names derived from it', () => {
+    // GIVEN / WHEN a cluster name with upper case and a space
+    const message = errorOf(() => backedUp(Testing.chart(), 'Test', { clusterName: 'My DB' }));
+    // THEN only clusterName is named
+    expect(message).toMatch(/^\[test\/Test\] clusterName: must be a DNS-1035 label/);
+    expect(message).not.toMatch(/objectStoreName|scheduledBackupName|serverName/);
+  });
+
   test('the cluster name defaults to the construct id in lower case', () => {
     // GIVEN
     const chart = Testing.chart();

@@ -8,7 +8,7 @@ export interface RenderedResources {
   readonly limits?: Record<string, string>;
 }
 
-/** A Size as a Kubernetes quantity in the largest whole binary unit (`1Gi`, `512Mi`). */
+/** A Size as a Kubernetes quantity, in the unit it was given in (`Size.gibibytes(1)` → `1Gi`). */
 export function quantityOf(size: Size): string {
   return size.asString();
 }

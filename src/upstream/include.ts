@@ -1,5 +1,6 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
+import { packageVersion, readDerived, writeDerived } from './disk-cache';
 import { CLUSTER_SCOPED_KINDS, Manifest, UpstreamManifest } from './manifest';
 
 /** Marks API objects that come verbatim from a digest-verified upstream install. */
@@ -44,5 +45,43 @@ function idOf(doc: Manifest): string {
 
 /** Adds every document of an upstream install under `scope`, in file order. */
 export function includeUpstream(scope: Construct, manifest: UpstreamManifest): UpstreamObject[] {
+  renderOnce(manifest);
   return manifest.docs.map(doc => new UpstreamObject(scope, idOf(doc), doc));
 }
+
+/*
+ * Rendering a megabyte of unchanged upstream YAML is the costliest step of a synth. The text cdk8s writes for a
+ * document depends only on the document (frozen, and identified by the file's digest and its position) and on
+ * the versions of cdk8s and its YAML library; so it is rendered once by cdk8s's own `Yaml.stringify`, kept in the
+ * user cache, and handed back for exactly those document objects. Everything else renders as before, and the
+ * output is byte-identical (a test holds it).
+ */
+const renderedText = new WeakMap<object, string>();
+const renderedFiles = new Set<string>();
+const cdk8sStringify = Yaml.stringify.bind(Yaml);
+
+function renderKey(sha256: string): string {
+  const cdk8s = require.resolve('cdk8s');
+  return `${sha256}.cdk8s-${packageVersion('cdk8s')}.yaml-${packageVersion('yaml', cdk8s)}.json`;
+}
+
+function renderOnce(manifest: UpstreamManifest): void {
+  if (renderedFiles.has(manifest.sha256)) return;
+  renderedFiles.add(manifest.sha256);
+  const key = renderKey(manifest.sha256);
+  let texts: string[] | undefined;
+  try {
+    const cached = readDerived('rendered', key);
+    texts = cached === undefined ? undefined : JSON.parse(cached);
+  } catch {
+    texts = undefined;
+  }
+  if (!Array.isArray(texts) || texts.length !== manifest.docs.length) {
+    texts = manifest.docs.map(doc => cdk8sStringify(doc));
+    writeDerived('rendered', key, JSON.stringify(texts));
+  }
+  manifest.docs.forEach((doc, i) => renderedText.set(doc, texts![i]));
+}
+
+Yaml.stringify = (...docs: any[]): string =>
+  docs.map(doc => (doc !== null && typeof doc === 'object' && renderedText.get(doc)) || cdk8sStringify(doc)).join('---\n');

@@ -37,7 +37,8 @@ function packageRoot(): string {
   return dir;
 }
 
-function cacheDir(): string {
+/** The user cache: `$XDG_CACHE_HOME/cdk8s-cnpg` or `~/.cache/cdk8s-cnpg`. */
+export function cacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'cdk8s-cnpg');
 }

@@ -1,0 +1,72 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * Parsed and rendered upstream documents are cached in the user cache; the output must stay byte-identical
+ * whether the cache is off, cold or warm. Each synth runs in a fresh module registry, as a new process would.
+ */
+function synthInFreshProcessState(outdir: string): Record<string, string> {
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { synthExample } = require('../src/main');
+    synthExample(outdir);
+  });
+  return Object.fromEntries(fs.readdirSync(outdir).filter(f => f.endsWith('.yaml')).sort()
+    .map(f => [f, fs.readFileSync(path.join(outdir, f), 'utf-8')]));
+}
+
+describe('derived upstream data in the user cache', () => {
+  const saved = { ...process.env };
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-test-'));
+    process.env.XDG_CACHE_HOME = path.join(tmp, 'cache');
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('output is byte-identical with the cache off, cold and warm', () => {
+    // GIVEN no cache
+    process.env.CDK8S_CNPG_NO_CACHE = '1';
+    const off = synthInFreshProcessState(path.join(tmp, 'off'));
+    expect(fs.existsSync(path.join(tmp, 'cache', 'cdk8s-cnpg', 'derived'))).toBe(false);
+
+    // WHEN the cache is on: a cold run fills it, a warm run reads it
+    delete process.env.CDK8S_CNPG_NO_CACHE;
+    const cold = synthInFreshProcessState(path.join(tmp, 'cold'));
+    const derived = path.join(tmp, 'cache', 'cdk8s-cnpg', 'derived');
+    expect(fs.readdirSync(path.join(derived, 'parsed'))).toHaveLength(3);
+    expect(fs.readdirSync(path.join(derived, 'rendered'))).toHaveLength(3);
+    const warm = synthInFreshProcessState(path.join(tmp, 'warm'));
+
+    // THEN all three are the same bytes
+    expect(Object.keys(off)).toEqual(['database.k8s.yaml', 'operators.k8s.yaml', 'restore.k8s.yaml']);
+    expect(cold).toEqual(off);
+    expect(warm).toEqual(off);
+  });
+
+  test('a damaged cache entry is recomputed, not trusted', () => {
+    // GIVEN a filled cache whose entries are then damaged
+    synthInFreshProcessState(path.join(tmp, 'first'));
+    const derived = path.join(tmp, 'cache', 'cdk8s-cnpg', 'derived');
+    const damage = [
+      (text: string) => text.replace('kind: CustomResourceDefinition', 'kind: Tampered'), // still valid JSON
+      () => '{"not": "what it was"',
+    ];
+    for (const bucket of ['parsed', 'rendered']) {
+      fs.readdirSync(path.join(derived, bucket)).forEach((f, i) => {
+        const file = path.join(derived, bucket, f);
+        fs.writeFileSync(file, damage[i % 2](fs.readFileSync(file, 'utf-8')));
+      });
+    }
+    // WHEN synthesizing again
+    const again = synthInFreshProcessState(path.join(tmp, 'again'));
+    // THEN the output equals an uncached synth
+    process.env.CDK8S_CNPG_NO_CACHE = '1';
+    expect(again).toEqual(synthInFreshProcessState(path.join(tmp, 'off')));
+    expect(again['operators.k8s.yaml']).not.toContain('Tampered');
+  });
+});
