@@ -364,7 +364,7 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
       spec: {
         retentionPolicy: this.retentionPolicy.value,
         configuration: {
-          ...toGeneratedConfiguration(rendered.configuration),
+          ...rendered.configuration,
           wal: {
             compression: this.walCompression as string as barman.ObjectStoreSpecConfigurationWalCompression,
             ...(encryption ? { encryption: encryption as string as barman.ObjectStoreSpecConfigurationWalEncryption } : {}),
@@ -435,24 +435,4 @@ function quantities<R, L>(r: RenderedResources, request: (v: string) => R, limit
   const wrap = <T>(m: Record<string, string> | undefined, f: (v: string) => T) =>
     m && Object.fromEntries(Object.entries(m).map(([k, v]) => [k, f(v)]));
   return { requests: wrap(r.requests, request), limits: wrap(r.limits, limit) };
-}
-
-/**
- * The generated class camel-cases CNPG's field names (endpointURL → endpointUrl, inheritFromIAMRole →
- * inheritFromIamRole) and drops any key it does not know, so the rendered configuration is mapped to its names.
- */
-function toGeneratedConfiguration(c: Record<string, unknown>): barman.ObjectStoreSpecConfiguration {
-  const { endpointURL, endpointCA, s3Credentials, azureCredentials, ...rest } = c as Record<string, any>;
-  const rename = (o: Record<string, any> | undefined, from: string, to: string) => {
-    if (!o || !(from in o)) return o;
-    const { [from]: value, ...others } = o;
-    return { ...others, [to]: value };
-  };
-  return {
-    ...rest,
-    ...(endpointURL !== undefined ? { endpointUrl: endpointURL } : {}),
-    ...(endpointCA !== undefined ? { endpointCa: endpointCA } : {}),
-    ...(s3Credentials !== undefined ? { s3Credentials: rename(s3Credentials, 'inheritFromIAMRole', 'inheritFromIamRole') } : {}),
-    ...(azureCredentials !== undefined ? { azureCredentials: rename(azureCredentials, 'inheritFromAzureAD', 'inheritFromAzureAd') } : {}),
-  } as barman.ObjectStoreSpecConfiguration;
 }

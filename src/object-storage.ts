@@ -1,3 +1,4 @@
+import type * as barman from '../imports/barmancloud.cnpg.io';
 import { PropProblem } from './private/errors';
 import { checkObjectName, checkSecretKey } from './private/names';
 import { RenderedObjectStorage } from './private/rendered';
@@ -93,7 +94,7 @@ export class S3Credentials {
   }
 
   /** @internal */
-  public _render(): { s3Credentials: Record<string, unknown>; annotations: Record<string, string> } {
+  public _render(): { s3Credentials: barman.ObjectStoreSpecConfigurationS3Credentials; annotations: Record<string, string> } {
     if (this.secret) {
       const s = this.secret;
       const ref = (key: string) => ({ name: s.secretName, key });
@@ -108,7 +109,7 @@ export class S3Credentials {
       };
     }
     return {
-      s3Credentials: { inheritFromIAMRole: true },
+      s3Credentials: { inheritFromIamRole: true },
       annotations: this.role?.roleArn ? { 'eks.amazonaws.com/role-arn': this.role.roleArn } : {},
     };
   }
@@ -159,7 +160,7 @@ export class GcsCredentials {
   private constructor(private readonly secret: SecretKeySelector | undefined, private readonly serviceAccount: string | undefined) {}
 
   /** @internal */
-  public _render(): { googleCredentials: Record<string, unknown>; annotations: Record<string, string> } {
+  public _render(): { googleCredentials: barman.ObjectStoreSpecConfigurationGoogleCredentials; annotations: Record<string, string> } {
     if (this.secret) {
       return { googleCredentials: { applicationCredentials: { name: this.secret.secretName, key: this.secret.key } }, annotations: {} };
     }
@@ -253,17 +254,19 @@ export class AzureCredentials {
   }
 
   /** @internal */
-  public _render(): Record<string, unknown> {
+  public _render(): barman.ObjectStoreSpecConfigurationAzureCredentials {
     const s = this.secret;
     switch (this.mode) {
       case 'connectionString':
-        return { connectionString: { name: s!.secretName, key: s!.credentialKey } };
+        return { connectionString: { name: s!.secretName, key: s!.credentialKey ?? 'AZURE_CONNECTION_STRING' } };
       case 'storageKey':
       case 'storageSasToken':
         return {
           storageAccount: { name: s!.secretName, key: s!.storageAccountKey ?? 'AZURE_STORAGE_ACCOUNT' },
           [this.mode]: { name: s!.secretName, key: s!.credentialKey ?? (this.mode === 'storageKey' ? 'AZURE_STORAGE_KEY' : 'AZURE_STORAGE_SAS_TOKEN') },
         };
+      case 'inheritFromAzureAD':
+        return { inheritFromAzureAd: true };
       default:
         return { [this.mode]: true };
     }
@@ -424,7 +427,9 @@ export class ObjectStorage {
 
   /** @internal */
   public _render(): RenderedObjectStorage {
-    const configuration: Record<string, unknown> = { destinationPath: this.destinationPath };
+    const configuration: { -readonly [K in keyof RenderedObjectStorage['configuration']]: RenderedObjectStorage['configuration'][K] } = {
+      destinationPath: this.destinationPath,
+    };
     const env: Array<{ name: string; value: string }> = [];
     let annotations: Record<string, string> = {};
     switch (this.provider) {
@@ -434,8 +439,8 @@ export class ObjectStorage {
         const creds = o.credentials._render();
         annotations = creds.annotations;
         if (this.provider === ObjectStorageProvider.S3_COMPATIBLE) {
-          configuration.endpointURL = o.endpointUrl;
-          if (o.endpointCa) configuration.endpointCA = { name: o.endpointCa.secretName, key: o.endpointCa.key };
+          configuration.endpointUrl = o.endpointUrl;
+          if (o.endpointCa) configuration.endpointCa = { name: o.endpointCa.secretName, key: o.endpointCa.key };
           // boto3 >= 1.36 sends checksums that most S3-compatible stores reject (plugin issue #393, CNPG #7715).
           env.push({ name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' });
           env.push({ name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' });
