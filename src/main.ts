@@ -8,7 +8,6 @@
  * this app publishes dist/ only once everything synthesized and validated: a failing synth leaves dist/ as it was.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -117,9 +116,17 @@ if (require.main === module) {
     // Under `cdk8s synth`, the CLI expects manifests in its own (scratch) folder: give it a copy to list.
     if (process.env.CDK8S_OUTDIR && path.resolve(process.env.CDK8S_OUTDIR) !== path.resolve(target)) {
       fs.mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true });
-      for (const f of fs.readdirSync(target).filter(n => n.endsWith('.k8s.yaml'))) fs.copyFileSync(path.join(target, f), path.join(process.env.CDK8S_OUTDIR, f));
+      for (const f of fs.readdirSync(target).filter(n => n.endsWith('.k8s.yaml'))) {
+        const from = path.join(target, f);
+        const to = path.join(process.env.CDK8S_OUTDIR, f);
+        try {
+          fs.linkSync(from, to);
+        } catch {
+          fs.copyFileSync(from, to);
+        }
+      }
     }
-    process.stdout.write(`cdk8s-cnpg: wrote ${target}${os.EOL === '\n' ? '/' : path.sep}\n`);
+    process.stdout.write(`cdk8s-cnpg: wrote ${path.join(target, path.sep)}\n`);
   } catch (e) {
     process.stderr.write(`cdk8s-cnpg: synth failed; ${target}/ was left as it was.\n${(e as Error).message}\n`);
     process.exit(1);
