@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cleanupTempDirs, Doc, find, findPlaintextSecrets, loadYamlFile, readTree, tempDir, withEnv } from './util';
 import { buildExampleApp, exampleSettings, synthExample } from '../src/main';
+import { formatFinding, validateManifests } from '../src/validation';
 
 const CLUSTER_SCOPED = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
@@ -123,6 +124,16 @@ describe('example app', () => {
     // 25 CNPG + 49 cert-manager + 17 plugin documents
     expect(operators).toHaveLength(25 + 49 + 17);
     expect(database.concat(restore).some(d => CLUSTER_SCOPED.includes(d.kind))).toBe(false);
+  });
+
+  test('every CNPG, plugin and cert-manager object in dist/ validates against the CRDs of the versions used, unknown fields rejected', () => {
+    // GIVEN every synthesized document, none of them trusted (the upstream installs included)
+    const inputs = [...operators, ...database, ...restore].map(doc => ({ doc }));
+    // WHEN validated against CNPG 1.28.0, plugin 0.9.0 and cert-manager 1.19.4, as the CLI would
+    const findings = validateManifests(inputs, { cnpgVersion: '1.28.0', pluginVersion: '0.9.0', certManagerVersion: '1.19.4' });
+    // THEN there is no finding at all, and the plugin's own cert-manager objects were among the inputs
+    expect(findings.map(f => formatFinding(f))).toEqual([]);
+    expect(operators.filter(d => d.apiVersion === 'cert-manager.io/v1').map(d => d.kind).sort()).toEqual(['Certificate', 'Certificate', 'Issuer']);
   });
 
   test('no plaintext secret in any synthesized document', () => {
