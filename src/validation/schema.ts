@@ -3,11 +3,12 @@
  * CNPG `postgresql.cnpg.io`, plugin `barmancloud.cnpg.io` ObjectStore, cert-manager kinds). Unknown fields are
  * rejected the way `kubectl --validate=strict` rejects them (the API server itself would prune them silently).
  */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Entry, isObj, ValidationContext } from './context';
 import { COMPONENT_LABEL, componentOfGroup, CrdVersion, lookupCrd } from './crds';
 import { joinPath, show } from './finding';
+import { diskCacheEnabled, loadValidator, sha256, storeValidator } from './validator-cache';
 import { compareVersions, supportedVersions, UpstreamComponent } from '../upstream/catalog';
 
 /**
@@ -60,20 +61,73 @@ export function toJsonSchema(node: unknown): unknown {
   return out;
 }
 
-let ajv: Ajv | undefined;
-const compiled = new Map<string, ValidateFunction>();
+/**
+ * Bump when anything that shapes the generated validator changes outside what the cache key already hashes
+ * (the CRD schema, `toJsonSchema`'s source, METADATA_SCHEMA, AJV_OPTIONS, the ajv and ajv-formats versions).
+ */
+const SCHEMA_TRANSFORM_VERSION = 1;
+const AJV_OPTIONS = { strict: false, allErrors: true, verbose: true, validateSchema: false } as const;
 
-/** Compiles a CRD version's schema once per process (lazily, only for kinds present). */
+let ajv: Ajv | undefined;
+let toolchainId: string | undefined;
+/** Compiled validators by CRD key, and by cache key (releases often share a schema). */
+const compiled = new Map<string, ValidateFunction>();
+const byCacheKey = new Map<string, ValidateFunction>();
+
+/** What the generated code depends on besides the schema itself: `ajv<version>-t<transform version>-<digest>`. */
+function toolchain(): string {
+  if (toolchainId === undefined) {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+    const formatsVersion = (require('ajv-formats/package.json') as { version: string }).version;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const digest = sha256(JSON.stringify([ajvVersion, formatsVersion, AJV_OPTIONS, METADATA_SCHEMA, toJsonSchema.toString()]));
+    toolchainId = `ajv${ajvVersion}-t${SCHEMA_TRANSFORM_VERSION}-${digest.slice(0, 16)}`;
+  }
+  return toolchainId;
+}
+
+/** The ajv instance, created on first compile; with standalone code generation when the disk cache is on. */
+function ajvInstance(): Ajv {
+  if (!ajv) {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const AjvClass = (require('ajv') as typeof import('ajv')).default;
+    const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    // With `code.source`, ajv-formats makes the generated code require its formats from `ajv-formats/dist/formats`.
+    ajv = new AjvClass({ ...AJV_OPTIONS, ...(diskCacheEnabled() ? { code: { source: true } } : {}) });
+    addFormats(ajv);
+  }
+  return ajv;
+}
+
+function compile(crd: CrdVersion, cacheKey: string): ValidateFunction {
+  const instance = ajvInstance();
+  const root = toJsonSchema(crd.schema) as Record<string, unknown>;
+  const properties = isObj(root.properties) ? root.properties : {};
+  const validate = instance.compile({ ...root, properties: { ...properties, metadata: METADATA_SCHEMA } });
+  if (diskCacheEnabled()) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
+      storeValidator(cacheKey, standaloneCode(instance, validate));
+    } catch {
+      // The in-memory validator works regardless.
+    }
+  }
+  return validate;
+}
+
+/**
+ * A CRD version's validator, once per process and only for kinds present: from the disk cache when a previous
+ * process compiled the same schema with the same toolchain, else compiled (and cached).
+ */
 function validatorFor(crd: CrdVersion): ValidateFunction {
   let validate = compiled.get(crd.key);
   if (!validate) {
-    if (!ajv) {
-      ajv = new Ajv({ strict: false, allErrors: true, verbose: true, validateSchema: false });
-      addFormats(ajv);
-    }
-    const root = toJsonSchema(crd.schema) as Record<string, unknown>;
-    const properties = isObj(root.properties) ? root.properties : {};
-    validate = ajv.compile({ ...root, properties: { ...properties, metadata: METADATA_SCHEMA } });
+    const cacheKey = `${sha256(JSON.stringify(crd.schema))}-${toolchain()}`;
+    validate = byCacheKey.get(cacheKey) ?? loadValidator(cacheKey) ?? compile(crd, cacheKey);
+    byCacheKey.set(cacheKey, validate);
     compiled.set(crd.key, validate);
   }
   return validate;
