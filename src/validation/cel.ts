@@ -3,7 +3,7 @@
  * API server evaluates them on create: integer-schema fields are CEL ints (BigInt), transition rules (those that
  * read `oldSelf`) are skipped because there is no old object on create.
  */
-import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
+import type { CelEnv } from '@bufbuild/cel';
 import { Entry, isObj, Obj, ValidationContext } from './context';
 import { componentOfGroup, CrdVersion, lookupCrd } from './crds';
 import { joinPath } from './finding';
@@ -14,7 +14,8 @@ interface CompiledRule {
   readonly rule: string;
   readonly message: string;
   readonly fieldPath?: string;
-  readonly evaluate: Evaluate;
+  /** Parsed and planned on first use: most rules never meet an object. */
+  evaluate?: Evaluate;
 }
 
 /** The schema tree pruned to the branches that carry rules, so objects are walked only where rules live. */
@@ -26,13 +27,25 @@ interface RuleNode {
   readonly additionalProperties?: RuleNode;
 }
 
-const env = celEnv();
+type CelModule = typeof import('@bufbuild/cel');
+
+/** @bufbuild/cel, loaded when the first rule is evaluated (a set without CRD rules never pays for it). */
+let celModule: CelModule | undefined;
+let env: CelEnv | undefined;
 const programs = new Map<string, Evaluate>();
 const trees = new Map<string, RuleNode | undefined>();
+
+function cel(): CelModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  celModule ??= require('@bufbuild/cel') as CelModule;
+  return celModule;
+}
 
 function compileRule(rule: string): Evaluate {
   let program = programs.get(rule);
   if (!program) {
+    const { celEnv, parse, plan } = cel();
+    env ??= celEnv();
     const planned = plan(env, parse(rule));
     program = (self: unknown) => planned({ self } as never);
     programs.set(rule, program);
@@ -50,7 +63,6 @@ function buildTree(schema: Obj): RuleNode | undefined {
       rule,
       message: typeof v.message === 'string' ? v.message : `failed rule: ${rule}`,
       fieldPath: typeof v.fieldPath === 'string' ? v.fieldPath : undefined,
-      evaluate: compileRule(rule),
     });
   }
   const properties = new Map<string, RuleNode>();
@@ -88,28 +100,45 @@ function toCel(value: unknown, schema: Obj | undefined): unknown {
   return value;
 }
 
-function walk(ctx: ValidationContext, entry: Entry, node: RuleNode, value: unknown, path: string): void {
+/** Marks a value not converted for CEL yet (converted values are never undefined: walk skips undefined). */
+const UNCONVERTED = Symbol('unconverted');
+
+/**
+ * Walks an object along the rule tree. The value is converted for CEL at the first node with rules and the
+ * converted subtree is carried down, so that each part of a document is converted at most once.
+ */
+function walk(ctx: ValidationContext, entry: Entry, node: RuleNode, value: unknown, converted: unknown, path: string): void {
   if (value === undefined || value === null) return;
   if (node.rules.length) {
-    const self = toCel(value, node.schema);
+    if (converted === UNCONVERTED) converted = toCel(value, node.schema);
     for (const r of node.rules) {
-      const result = r.evaluate(self);
+      r.evaluate ??= compileRule(r.rule);
+      const result = r.evaluate(converted);
       // An evaluation error (a missing Kubernetes CEL library function, a type quirk) is not a verdict on the
-      // object: reporting it would reject valid input, so only a clean `false` counts.
-      if (isCelError(result) || result !== false) continue;
+      // object: reporting it would reject valid input, so only a clean `false` counts (a CelError is an object).
+      if (result !== false) continue;
       const at = r.fieldPath ? `${path}${r.fieldPath.startsWith('.') || r.fieldPath.startsWith('[') ? '' : '.'}${r.fieldPath}` : path;
       ctx.error(entry, at, r.message.charAt(0).toLowerCase() + r.message.slice(1), `change the object so that the CRD rule ${JSON.stringify(r.rule)} holds`);
     }
   }
   if (isObj(value)) {
-    for (const [key, child] of node.properties) walk(ctx, entry, child, value[key], joinPath(path, key));
+    const convertedObj = converted !== UNCONVERTED && isObj(converted) ? converted : undefined;
+    for (const [key, child] of node.properties) {
+      const v = value[key];
+      if (v !== undefined && v !== null) walk(ctx, entry, child, v, convertedObj ? convertedObj[key] : UNCONVERTED, joinPath(path, key));
+    }
     if (node.additionalProperties) {
+      // toCel converted a key with the property's schema when there is one: reuse only what the schema agrees on.
+      const props = isObj(node.schema.properties) ? node.schema.properties : undefined;
       for (const [key, v] of Object.entries(value)) {
-        if (!node.properties.has(key)) walk(ctx, entry, node.additionalProperties, v, joinPath(path, key));
+        if (node.properties.has(key)) continue;
+        const sameSchema = convertedObj && !(props && isObj(props[key]));
+        walk(ctx, entry, node.additionalProperties, v, sameSchema ? convertedObj[key] : UNCONVERTED, joinPath(path, key));
       }
     }
   } else if (Array.isArray(value) && node.items) {
-    value.forEach((v, i) => walk(ctx, entry, node.items!, v, joinPath(path, i)));
+    const convertedList = converted !== UNCONVERTED && Array.isArray(converted) ? converted : undefined;
+    value.forEach((v, i) => walk(ctx, entry, node.items!, v, convertedList ? convertedList[i] : UNCONVERTED, joinPath(path, i)));
   }
 }
 
@@ -122,6 +151,6 @@ export function checkCelRules(ctx: ValidationContext): void {
     const lookup = lookupCrd(component, ctx.options.versions[component], entry.group, entry.kind, entry.version);
     if (lookup.status !== 'found') continue;
     const tree = treeFor(lookup.crd);
-    if (tree) walk(ctx, entry, tree, entry.doc, '');
+    if (tree) walk(ctx, entry, tree, entry.doc, UNCONVERTED, '');
   }
 }
