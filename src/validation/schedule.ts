@@ -4,7 +4,6 @@
  * Descriptor`. Six fields, seconds first. A five-field schedule parses (the day of week is optional) but shifts
  * every field by one: `"0 0 * * *"` runs every hour, not daily, so we reject it.
  */
-import cronstrue from 'cronstrue';
 import { CNPG_GROUP, dig, ValidationContext } from './context';
 import { show } from './finding';
 
@@ -71,8 +70,14 @@ function checkField(field: FieldSpec, text: string): string | undefined {
   return undefined;
 }
 
+type Cronstrue = typeof import('cronstrue').default;
+/** cronstrue, loaded when a description is first read (most schedules are valid and never described). */
+let cronstrue: Cronstrue | undefined;
+
 /** Describes a six-field schedule in words (cronstrue reads seconds first when given six fields). */
 function inWords(sixFields: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  cronstrue ??= (require('cronstrue') as { default: Cronstrue }).default;
   try {
     return cronstrue.toString(sixFields, { use24HourTimeFormat: true }).replace(/^\w/, c => c.toLowerCase()) + ' (UTC)';
   } catch {
@@ -80,8 +85,35 @@ function inWords(sixFields: string): string {
   }
 }
 
+/** A result whose description is computed (by cronstrue) when first read, then kept. */
+function described(ok: boolean, error: string | undefined, sixFields: string): ParsedSchedule {
+  let description: string | undefined;
+  return Object.freeze({
+    ok,
+    ...(error !== undefined ? { error } : {}),
+    get description(): string {
+      description ??= inWords(sixFields);
+      return description;
+    },
+  });
+}
+
+/** Results by expression: a set of many ScheduledBackups usually repeats a handful of schedules. */
+const parsedSchedules = new Map<string, ParsedSchedule>();
+const MAX_MEMOISED_SCHEDULES = 10_000;
+
 /** Parses a schedule as CNPG does and describes it; five-field schedules are rejected (see above). */
 export function parseSchedule(expr: string): ParsedSchedule {
+  let parsed = parsedSchedules.get(expr);
+  if (!parsed) {
+    parsed = parseUncached(expr);
+    if (parsedSchedules.size >= MAX_MEMOISED_SCHEDULES) parsedSchedules.clear();
+    parsedSchedules.set(expr, parsed);
+  }
+  return parsed;
+}
+
+function parseUncached(expr: string): ParsedSchedule {
   const trimmed = expr.trim();
   if (trimmed.startsWith('@')) {
     if (DESCRIPTORS[trimmed]) return { ok: true, description: DESCRIPTORS[trimmed] };
@@ -91,11 +123,8 @@ export function parseSchedule(expr: string): ParsedSchedule {
   }
   const fields = trimmed.split(/\s+/).filter(f => f);
   if (fields.length === 5) {
-    return {
-      ok: false,
-      error: `has 5 fields but CNPG reads 6, seconds first: it would run ${inWords(`${trimmed} *`)}`,
-      description: inWords(`${trimmed} *`),
-    };
+    const words = inWords(`${trimmed} *`);
+    return { ok: false, error: `has 5 fields but CNPG reads 6, seconds first: it would run ${words}`, description: words };
   }
   if (fields.length !== 6) {
     return { ok: false, error: `has ${fields.length} fields, CNPG needs 6 (second minute hour day-of-month month day-of-week)`, description: 'an invalid schedule' };
@@ -104,7 +133,7 @@ export function parseSchedule(expr: string): ParsedSchedule {
     const problem = checkField(FIELDS[i], fields[i]);
     if (problem) return { ok: false, error: `${FIELDS[i].name} field: ${problem}`, description: 'an invalid schedule' };
   }
-  return { ok: true, description: inWords(fields.join(' ')) };
+  return described(true, undefined, fields.join(' '));
 }
 
 /** For a five-field schedule, the six-field form most likely meant (seconds 0 prepended), in words. */
