@@ -16,7 +16,21 @@ export function clusterSpec(entry: Entry): Obj {
   return isObj(entry.doc.spec) ? entry.doc.spec : {};
 }
 
+// Per entry (entries live for one validation): every rule family asks for a cluster's plugins and sources.
+const pluginsByEntry = new WeakMap<Entry, PluginUse[]>();
+const externalClustersByEntry = new WeakMap<Entry, ExternalClusterUse[]>();
+
+/** The cluster's plugin entries (do not modify the list). */
 export function pluginsOf(entry: Entry): PluginUse[] {
+  let plugins = pluginsByEntry.get(entry);
+  if (!plugins) {
+    plugins = readPlugins(entry);
+    pluginsByEntry.set(entry, plugins);
+  }
+  return plugins;
+}
+
+function readPlugins(entry: Entry): PluginUse[] {
   const list = clusterSpec(entry).plugins;
   if (!Array.isArray(list)) return [];
   return list.flatMap((p, i) => isObj(p) ? [{
@@ -41,7 +55,17 @@ export interface ExternalClusterUse {
   readonly name?: string;
 }
 
+/** The cluster's external clusters (do not modify the list). */
 export function externalClustersOf(entry: Entry): ExternalClusterUse[] {
+  let clusters = externalClustersByEntry.get(entry);
+  if (!clusters) {
+    clusters = readExternalClusters(entry);
+    externalClustersByEntry.set(entry, clusters);
+  }
+  return clusters;
+}
+
+function readExternalClusters(entry: Entry): ExternalClusterUse[] {
   const list = clusterSpec(entry).externalClusters;
   if (!Array.isArray(list)) return [];
   return list.flatMap((c, i) => isObj(c) ? [{ cluster: c, index: i, path: `spec.externalClusters[${i}]`, name: str(c.name) }] : []);

@@ -47,6 +47,7 @@ export class ValidationContext {
   public readonly findings: Finding[] = [];
   private readonly index = new Map<string, Entry>();
   private readonly byKindAndName = new Map<string, Entry[]>();
+  private readonly untrustedByKind = new Map<string, Entry[]>();
 
   constructor(public readonly entries: readonly Entry[], public readonly options: ResolvedOptions) {
     for (const e of entries) {
@@ -59,9 +60,15 @@ export class ValidationContext {
     }
   }
 
-  /** Objects under validation, upstream installs (trusted) left out. */
+  /** Objects under validation, upstream installs (trusted) left out; in input order. Do not modify the list. */
   public untrusted(kind: string, group?: string): Entry[] {
-    return this.entries.filter(e => !e.trusted && e.kind === kind && (group === undefined || e.group === group));
+    const key = group === undefined ? kind : `${kind}\0${group}`;
+    let list = this.untrustedByKind.get(key);
+    if (!list) {
+      list = this.entries.filter(e => !e.trusted && e.kind === kind && (group === undefined || e.group === group));
+      this.untrustedByKind.set(key, list);
+    }
+    return list;
   }
 
   public find(kind: string, namespace: string, name: string): Entry | undefined {

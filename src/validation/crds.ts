@@ -62,8 +62,21 @@ export type CrdLookup =
   | { readonly status: 'unknown-kind'; readonly kinds: string[] }
   | { readonly status: 'unknown-version'; readonly versions: string[] };
 
+/** Lookups by component, release, group, kind and version: every object of a set asks, most ask the same. */
+const lookups = new Map<string, CrdLookup>();
+
 /** Finds the schema of `group/version` `kind` in the CRDs of a release. */
 export function lookupCrd(component: UpstreamComponent, release: string, group: string, kind: string, version: string): CrdLookup {
+  const key = `${component}\0${release}\0${group}\0${kind}\0${version}`;
+  let found = lookups.get(key);
+  if (!found) {
+    found = lookupUncached(component, release, group, kind, version);
+    lookups.set(key, found);
+  }
+  return found;
+}
+
+function lookupUncached(component: UpstreamComponent, release: string, group: string, kind: string, version: string): CrdLookup {
   const crds = releaseCrds(component, release);
   const spec = crds.byKind.get(`${group}/${kind}`);
   if (!spec) {

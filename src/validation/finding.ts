@@ -41,10 +41,23 @@ export function show(value: unknown): string {
   return json === undefined ? String(value) : json;
 }
 
+/** Path segments by key: field names repeat across every object of a set. */
+const segments = new Map<string, string>();
+
+function segmentOf(key: string): string {
+  let segment = segments.get(key);
+  if (segment === undefined) {
+    segment = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
+    if (segments.size >= 10_000) segments.clear();
+    segments.set(key, segment);
+  }
+  return segment;
+}
+
 /** Appends a key to a field path, quoting keys that are not plain identifiers (annotation keys, `a.b`). */
 export function joinPath(base: string, key: string | number): string {
   if (typeof key === 'number') return `${base}[${key}]`;
-  const segment = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
+  const segment = segmentOf(key);
   if (!base) return segment;
   return segment.startsWith('[') ? `${base}${segment}` : `${base}.${segment}`;
 }
