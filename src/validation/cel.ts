@@ -10,12 +10,24 @@ import { joinPath } from './finding';
 
 type Evaluate = (self: unknown) => unknown;
 
+/** A parsed and planned rule. */
+interface Program {
+  readonly evaluate: Evaluate;
+  /**
+   * When the rule reads `self` only as `self.<field>` (or `has(self.<field>)`): those fields. Such a rule on an
+   * object needs only those fields converted, and its verdict depends only on their values.
+   */
+  readonly fields?: readonly string[];
+}
+
 interface CompiledRule {
   readonly rule: string;
   readonly message: string;
   readonly fieldPath?: string;
   /** Parsed and planned on first use: most rules never meet an object. */
-  evaluate?: Evaluate;
+  program?: Program;
+  /** For a rule with `fields` all scalar or absent: whether it failed, by those values. */
+  verdicts?: Map<string, boolean>;
 }
 
 /** The schema tree pruned to the branches that carry rules, so objects are walked only where rules live. */
@@ -32,7 +44,7 @@ type CelModule = typeof import('@bufbuild/cel');
 /** @bufbuild/cel, loaded when the first rule is evaluated (a set without CRD rules never pays for it). */
 let celModule: CelModule | undefined;
 let env: CelEnv | undefined;
-const programs = new Map<string, Evaluate>();
+const programs = new Map<string, Program>();
 const trees = new Map<string, RuleNode | undefined>();
 
 function cel(): CelModule {
@@ -41,16 +53,91 @@ function cel(): CelModule {
   return celModule;
 }
 
-function compileRule(rule: string): Evaluate {
+/**
+ * The fields of `self` an expression reads, when it reads `self` only through field selections; undefined when
+ * it uses `self` whole (`size(self)`, `self == …`, `self.all(…)`) or a comprehension rebinds the name.
+ */
+export function selfFields(expr: unknown): string[] | undefined {
+  const fields = new Set<string>();
+  let whole = false;
+  const visit = (node: unknown): void => {
+    if (whole || typeof node !== 'object' || node === null) return;
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    const n = node as { $typeName?: string; exprKind?: { case?: string; value?: Record<string, unknown> } };
+    if (n.$typeName === 'cel.expr.Expr' && n.exprKind) {
+      const { case: kind, value } = n.exprKind;
+      if (kind === 'identExpr' && value?.name === 'self') {
+        whole = true;
+        return;
+      }
+      if (kind === 'selectExpr' && value) {
+        const operand = value.operand as typeof n | undefined;
+        if (operand?.exprKind?.case === 'identExpr' && operand.exprKind.value?.name === 'self' && typeof value.field === 'string') {
+          fields.add(value.field);
+          return;
+        }
+      }
+      if (kind === 'comprehensionExpr' && value && ['iterVar', 'iterVar2', 'accuVar'].some(k => value[k] === 'self')) {
+        whole = true;
+        return;
+      }
+    }
+    for (const [key, child] of Object.entries(node)) if (key !== '$typeName') visit(child);
+  };
+  visit(expr);
+  return whole ? undefined : [...fields].sort();
+}
+
+function compileRule(rule: string): Program {
   let program = programs.get(rule);
   if (!program) {
     const { celEnv, parse, plan } = cel();
     env ??= celEnv();
-    const planned = plan(env, parse(rule));
-    program = (self: unknown) => planned({ self } as never);
+    const parsed = parse(rule);
+    const planned = plan(env, parsed);
+    program = { evaluate: (self: unknown) => planned({ self } as never), fields: selfFields(parsed.expr) };
     programs.set(rule, program);
   }
   return program;
+}
+
+/** A JSON scalar that converts and keys unambiguously (no NaN, infinities or -0). */
+function isPlainScalar(v: unknown): boolean {
+  return v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0));
+}
+
+const MAX_VERDICTS = 1_000;
+
+/**
+ * Whether a rule that reads only some fields of `self` fails on an object: converts those fields alone, and
+ * when they are all scalars or absent, evaluates once per distinct combination of their values.
+ */
+function failsOnFields(r: CompiledRule, fields: readonly string[], value: Obj, schema: Obj): boolean {
+  const props = isObj(schema.properties) ? schema.properties : undefined;
+  const additional = isObj(schema.additionalProperties) ? schema.additionalProperties : undefined;
+  const self: Record<string, unknown> = {};
+  let key: string | undefined = '';
+  for (const f of fields) {
+    if (!Object.prototype.hasOwnProperty.call(value, f)) {
+      if (key !== undefined) key += '-,';
+      continue;
+    }
+    const v = value[f];
+    self[f] = toCel(v, props && isObj(props[f]) ? props[f] : additional);
+    key = key !== undefined && isPlainScalar(v) ? `${key}${JSON.stringify(v)},` : undefined;
+  }
+  if (key === undefined) return r.program!.evaluate(self) === false;
+  r.verdicts ??= new Map();
+  let fails = r.verdicts.get(key);
+  if (fails === undefined) {
+    fails = r.program!.evaluate(self) === false;
+    if (r.verdicts.size >= MAX_VERDICTS) r.verdicts.clear();
+    r.verdicts.set(key, fails);
+  }
+  return fails;
 }
 
 function buildTree(schema: Obj): RuleNode | undefined {
@@ -109,17 +196,20 @@ const UNCONVERTED = Symbol('unconverted');
  */
 function walk(ctx: ValidationContext, entry: Entry, node: RuleNode, value: unknown, converted: unknown, path: string): void {
   if (value === undefined || value === null) return;
-  if (node.rules.length) {
-    if (converted === UNCONVERTED) converted = toCel(value, node.schema);
-    for (const r of node.rules) {
-      r.evaluate ??= compileRule(r.rule);
-      const result = r.evaluate(converted);
-      // An evaluation error (a missing Kubernetes CEL library function, a type quirk) is not a verdict on the
-      // object: reporting it would reject valid input, so only a clean `false` counts (a CelError is an object).
-      if (result !== false) continue;
-      const at = r.fieldPath ? `${path}${r.fieldPath.startsWith('.') || r.fieldPath.startsWith('[') ? '' : '.'}${r.fieldPath}` : path;
-      ctx.error(entry, at, r.message.charAt(0).toLowerCase() + r.message.slice(1), `change the object so that the CRD rule ${JSON.stringify(r.rule)} holds`);
+  for (const r of node.rules) {
+    const program = r.program ??= compileRule(r.rule);
+    // An evaluation error (a missing Kubernetes CEL library function, a type quirk) is not a verdict on the
+    // object: reporting it would reject valid input, so only a clean `false` counts (a CelError is an object).
+    let fails: boolean;
+    if (program.fields && isObj(value)) {
+      fails = failsOnFields(r, program.fields, value, node.schema);
+    } else {
+      if (converted === UNCONVERTED) converted = toCel(value, node.schema);
+      fails = program.evaluate(converted) === false;
     }
+    if (!fails) continue;
+    const at = r.fieldPath ? `${path}${r.fieldPath.startsWith('.') || r.fieldPath.startsWith('[') ? '' : '.'}${r.fieldPath}` : path;
+    ctx.error(entry, at, r.message.charAt(0).toLowerCase() + r.message.slice(1), `change the object so that the CRD rule ${JSON.stringify(r.rule)} holds`);
   }
   if (isObj(value)) {
     const convertedObj = converted !== UNCONVERTED && isObj(converted) ? converted : undefined;
