@@ -75,7 +75,7 @@ function checkInitdbSecret(ctx: ValidationContext, e: Entry): void {
 /** An ObjectStore's credentials, when their Secret is in the set, must name keys the Secret has. */
 function checkCredentialKeys(ctx: ValidationContext, e: Entry): void {
   const visit = (node: unknown, path: string): void => {
-    if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${path}[${i}]`));
+    if (Array.isArray(node)) return node.forEach((n, i) => typeof n === 'object' && n !== null && visit(n, `${path}[${i}]`));
     if (!isObj(node)) return;
     const name = str(node.name);
     const key = str(node.key);
@@ -90,7 +90,8 @@ function checkCredentialKeys(ctx: ValidationContext, e: Entry): void {
       }
       return;
     }
-    for (const [k, v] of Object.entries(node)) visit(v, path ? `${path}.${k}` : k);
+    // Only objects and lists can hold a reference: scalars are skipped before their path is built.
+    for (const [k, v] of Object.entries(node)) if (typeof v === 'object' && v !== null) visit(v, path ? `${path}.${k}` : k);
   };
   visit(dig(e.doc, 'spec', 'configuration'), 'spec.configuration');
 }
