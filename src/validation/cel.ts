@@ -4,6 +4,7 @@
  * read `oldSelf`) are skipped because there is no old object on create.
  */
 import type { CelEnv } from '@bufbuild/cel';
+import { evaluateLite, parseLite, UNSUPPORTED } from './cel-lite';
 import { Entry, isObj, Obj, ValidationContext } from './context';
 import { componentOfGroup, CrdVersion, lookupCrd } from './crds';
 import { joinPath } from './finding';
@@ -91,14 +92,33 @@ export function selfFields(expr: unknown): string[] | undefined {
   return whole ? undefined : [...fields].sort();
 }
 
+function planRule(rule: string): Program {
+  const { celEnv, parse, plan } = cel();
+  env ??= celEnv();
+  const parsed = parse(rule);
+  const planned = plan(env, parsed);
+  return { evaluate: (self: unknown) => planned({ self } as never), fields: selfFields(parsed.expr) };
+}
+
+/** A rule's program: the small evaluator for the usual `has(self.f)` shapes (see cel-lite.ts), else @bufbuild/cel. */
 function compileRule(rule: string): Program {
   let program = programs.get(rule);
   if (!program) {
-    const { celEnv, parse, plan } = cel();
-    env ??= celEnv();
-    const parsed = parse(rule);
-    const planned = plan(env, parsed);
-    program = { evaluate: (self: unknown) => planned({ self } as never), fields: selfFields(parsed.expr) };
+    const lite = parseLite(rule);
+    if (lite) {
+      let full: Program | undefined;
+      program = {
+        fields: lite.fields,
+        evaluate: (self: unknown) => {
+          const result = evaluateLite(lite, self);
+          if (result !== UNSUPPORTED) return result;
+          full ??= planRule(rule);
+          return full.evaluate(self);
+        },
+      };
+    } else {
+      program = planRule(rule);
+    }
     programs.set(rule, program);
   }
   return program;
