@@ -48,6 +48,17 @@ describe('derived upstream data in the user cache', () => {
     expect(warm).toEqual(off);
   });
 
+  test('an unusable cache folder is no error: synth works and gives the same bytes', () => {
+    // GIVEN a cache path that runs through a file
+    const blocker = path.join(tmp, 'cache');
+    fs.writeFileSync(blocker, 'not a folder');
+    // WHEN / THEN
+    const blocked = synthInFreshProcessState(path.join(tmp, 'blocked'));
+    process.env.CDK8S_CNPG_NO_CACHE = '1';
+    expect(blocked).toEqual(synthInFreshProcessState(path.join(tmp, 'off')));
+    expect(fs.statSync(blocker).isFile()).toBe(true);
+  });
+
   test('a damaged cache entry is recomputed, not trusted', () => {
     // GIVEN a filled cache whose entries are then damaged
     synthInFreshProcessState(path.join(tmp, 'first'));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { cacheDir, sha256Of } from './locate';
@@ -18,10 +19,10 @@ export function packageVersion(name: string, from?: string): string {
  * recomputes. It is as trustworthy as the user's cache folder; `CDK8S_CNPG_NO_CACHE=1` turns it off.
  */
 export function readDerived(bucket: string, key: string): string | undefined {
-  if (process.env[NO_CACHE_ENV] === '1') return undefined;
+  if (!derivedCacheEnabled()) return undefined;
   let entry: string;
   try {
-    entry = fs.readFileSync(path.join(cacheDir(), 'derived', bucket, key), 'utf-8');
+    entry = fs.readFileSync(derivedPath(bucket, key), 'utf-8');
   } catch {
     return undefined;
   }
@@ -32,14 +33,28 @@ export function readDerived(bucket: string, key: string): string | undefined {
 
 /** Writes derived data atomically (temporary file, then rename), ignoring failures. */
 export function writeDerived(bucket: string, key: string, data: string): void {
-  if (process.env[NO_CACHE_ENV] === '1') return;
-  const file = path.join(cacheDir(), 'derived', bucket, key);
-  const tmp = `${file}.${process.pid}.tmp`;
+  if (!derivedCacheEnabled()) return;
+  const file = derivedPath(bucket, key);
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(tmp, `${sha256Of(data)}\n${data}`);
     fs.renameSync(tmp, file);
   } catch {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // The folder itself is unusable (e.g. a file stands in its way): nothing to clean up.
+    }
   }
+}
+
+/** Whether derived data may be cached on disk. */
+export function derivedCacheEnabled(): boolean {
+  return process.env[NO_CACHE_ENV] !== '1';
+}
+
+/** Where an entry lives: `<user cache>/derived/<bucket>/<key>`. */
+export function derivedPath(bucket: string, key: string): string {
+  return path.join(cacheDir(), 'derived', bucket, key);
 }

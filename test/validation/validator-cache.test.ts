@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { baseSet, cluster, objectStore, scheduledBackup } from './helpers';
+import { sha256Of } from '../../src/upstream/locate';
 import { Manifest } from '../../src/upstream/manifest';
 import type * as validation from '../../src/validation';
 
@@ -48,7 +49,7 @@ describe('compiled validators cached on disk', () => {
   }
 
   const cached = () => {
-    const dir = path.join(tmp, 'cdk8s-cnpg', 'validators');
+    const dir = path.join(tmp, 'cdk8s-cnpg', 'derived', 'validators');
     return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
   };
 
@@ -59,23 +60,22 @@ describe('compiled validators cached on disk', () => {
     const files = cached();
     expect(files.length).toBeGreaterThanOrEqual(3);
     for (const f of files) expect(f).toMatch(/^[0-9a-f]{64}-ajv\d+\.\d+\.\d+-t\d+-[0-9a-f]{16}\.js$/);
-    const mtimes = files.map(f => fs.statSync(path.join(tmp, 'cdk8s-cnpg', 'validators', f)).mtimeMs);
+    const mtimes = files.map(f => fs.statSync(path.join(tmp, 'cdk8s-cnpg', 'derived', 'validators', f)).mtimeMs);
 
     const warm = freshValidate(invalidSet());
     expect(warm).toEqual(cold);
     expect(cached()).toEqual(files);
-    expect(files.map(f => fs.statSync(path.join(tmp, 'cdk8s-cnpg', 'validators', f)).mtimeMs)).toEqual(mtimes);
+    expect(files.map(f => fs.statSync(path.join(tmp, 'cdk8s-cnpg', 'derived', 'validators', f)).mtimeMs)).toEqual(mtimes);
   });
 
   test('the warm path really runs the cached module', () => {
     freshValidate(invalidSet());
-    const dir = path.join(tmp, 'cdk8s-cnpg', 'validators');
+    const dir = path.join(tmp, 'cdk8s-cnpg', 'derived', 'validators');
     // Replace every cached module by one that rejects everything with a recognisable error.
     for (const f of cached()) {
-      const file = path.join(dir, f);
-      const header = fs.readFileSync(file, 'utf-8').split('\n')[0];
-      fs.writeFileSync(file, `${header}\n"use strict";module.exports = function v(data) { v.errors = [{ instancePath: "", schemaPath: "#/x", `
-        + 'keyword: "x-cached", params: {}, message: "from the cache", data, parentSchema: {}, schema: 1 }]; return false; };\n');
+      const code = '"use strict";module.exports = function v(data) { v.errors = [{ instancePath: "", schemaPath: "#/x", '
+        + 'keyword: "x-cached", params: {}, message: "from the cache", data, parentSchema: {}, schema: 1 }]; return false; };\n';
+      fs.writeFileSync(path.join(dir, f), `${sha256Of(code)}\n${code}`);
     }
     const warm = freshValidate(baseSet());
     expect(warm.some(f => f.message.startsWith('from the cache'))).toBe(true);
@@ -83,7 +83,7 @@ describe('compiled validators cached on disk', () => {
 
   test('a corrupt or foreign cache file is recompiled and replaced', () => {
     const cold = freshValidate(invalidSet());
-    const dir = path.join(tmp, 'cdk8s-cnpg', 'validators');
+    const dir = path.join(tmp, 'cdk8s-cnpg', 'derived', 'validators');
     const files = cached();
     fs.writeFileSync(path.join(dir, files[0]), `${fs.readFileSync(path.join(dir, files[0]), 'utf-8').split('\n')[0]}\nthis is not javascript {`);
     fs.writeFileSync(path.join(dir, files[1]), '"use strict";module.exports = () => true;\n');
@@ -93,7 +93,7 @@ describe('compiled validators cached on disk', () => {
 
   test('CDK8S_CNPG_NO_CACHE=1 compiles in memory and writes nothing', () => {
     const cold = freshValidate(invalidSet());
-    fs.rmSync(path.join(tmp, 'cdk8s-cnpg', 'validators'), { recursive: true, force: true });
+    fs.rmSync(path.join(tmp, 'cdk8s-cnpg', 'derived', 'validators'), { recursive: true, force: true });
     process.env.CDK8S_CNPG_NO_CACHE = '1';
     expect(freshValidate(invalidSet())).toEqual(cold);
     expect(cached()).toEqual([]);
@@ -102,10 +102,10 @@ describe('compiled validators cached on disk', () => {
   test('an unwritable cache directory falls back to compiling in memory, silently', () => {
     const expected = freshValidate(invalidSet());
     // The validators' directory cannot be created: a file stands in its way.
-    fs.rmSync(path.join(tmp, 'cdk8s-cnpg', 'validators'), { recursive: true, force: true });
-    fs.writeFileSync(path.join(tmp, 'cdk8s-cnpg', 'validators'), '');
+    fs.rmSync(path.join(tmp, 'cdk8s-cnpg', 'derived', 'validators'), { recursive: true, force: true });
+    fs.writeFileSync(path.join(tmp, 'cdk8s-cnpg', 'derived', 'validators'), '');
     expect(freshValidate(invalidSet())).toEqual(expected);
-    expect(fs.statSync(path.join(tmp, 'cdk8s-cnpg', 'validators')).isFile()).toBe(true);
+    expect(fs.statSync(path.join(tmp, 'cdk8s-cnpg', 'derived', 'validators')).isFile()).toBe(true);
   });
 
   test('other releases reuse an identical schema, and their findings match a cold compile', () => {
