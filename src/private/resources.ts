@@ -1,5 +1,5 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-30';
+import type * as kplus from 'cdk8s-plus-30';
 import { PropProblem } from './errors';
 
 /** Requests and limits as Kubernetes quantities. */

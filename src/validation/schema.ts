@@ -10,6 +10,7 @@ import { COMPONENT_LABEL, componentOfGroup, CrdVersion, lookupCrd } from './crds
 import { joinPath, show } from './finding';
 import { diskCacheEnabled, loadValidator, sha256, storeValidator } from './validator-cache';
 import { compareVersions, supportedVersions, UpstreamComponent } from '../upstream/catalog';
+import { packageVersion } from '../upstream/disk-cache';
 
 /**
  * Where upstream introduced a field or value, when our catalog skips that release. From [P] CHANGELOG.md and
@@ -77,10 +78,8 @@ const byCacheKey = new Map<string, ValidateFunction>();
 /** What the generated code depends on besides the schema itself: `ajv<version>-t<transform version>-<digest>`. */
 function toolchain(): string {
   if (toolchainId === undefined) {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const ajvVersion = (require('ajv/package.json') as { version: string }).version;
-    const formatsVersion = (require('ajv-formats/package.json') as { version: string }).version;
-    /* eslint-enable @typescript-eslint/no-require-imports */
+    const ajvVersion = packageVersion('ajv');
+    const formatsVersion = packageVersion('ajv-formats');
     const digest = sha256(JSON.stringify([ajvVersion, formatsVersion, AJV_OPTIONS, METADATA_SCHEMA, toJsonSchema.toString()]));
     toolchainId = `ajv${ajvVersion}-t${SCHEMA_TRANSFORM_VERSION}-${digest.slice(0, 16)}`;
   }
