@@ -46,6 +46,9 @@ const ENV = {
   // First-use digests (unpinned releases) would be recorded in the cwd; keep any such file in the scratch folder.
   CDK8S_CNPG_LOCK_FILE: process.env.CDK8S_CNPG_LOCK_FILE || path.join(WORK, 'cdk8s-cnpg.lock.json'),
   CDK8S_CNPG_OFFLINE: '1',
+  // The library caches derived upstream data (parsed and rendered manifests, compiled schema validators) in the
+  // user cache; the bench owns its own, filled by the warm-up run. Cold and cache-off runs are measured apart.
+  XDG_CACHE_HOME: path.join(WORK, 'cache'),
   NO_COLOR: '1',
 };
 delete ENV.CDK8S_OUTDIR;
@@ -70,7 +73,7 @@ const RSS_METHOD = GNU_TIME
   : 'bench/peak-rss.js: peak VmHWM polled every 5 ms in /proc/<pid>/status over the process tree (no /usr/bin/time)';
 
 /** Runs a command once: { wallMs, rssKb, stdout, stderr }. Throws on a non-zero exit. */
-function runOnce(cmd, args, { cwd = ROOT, env = {}, stdout = 'pipe' } = {}) {
+function runOnce(cmd, args, { cwd = ROOT, env = {}, stdout = 'pipe', coldCache = false } = {}) {
   const rssFile = path.join(WORK, `.rss-${process.pid}`);
   fs.rmSync(rssFile, { force: true });
   const [bin, binArgs] = GNU_TIME
@@ -78,7 +81,7 @@ function runOnce(cmd, args, { cwd = ROOT, env = {}, stdout = 'pipe' } = {}) {
     : [process.execPath, [path.join(__dirname, 'peak-rss.js'), rssFile, cmd, ...args]];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(bin, binArgs, {
-    cwd, env: { ...ENV, ...env }, encoding: 'utf-8', maxBuffer: 512 * 1024 * 1024,
+    cwd, env: { ...ENV, ...(coldCache ? { XDG_CACHE_HOME: ENV.XDG_CACHE_HOME_COLD } : {}), ...env }, encoding: 'utf-8', maxBuffer: 512 * 1024 * 1024,
     stdio: ['ignore', stdout, 'pipe'],
   });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -182,6 +185,19 @@ function main() {
   results.exampleNode = measure('example app: node lib/src/main.js', 'node', ['lib/src/main.js'], {
     env: { CDK8S_CNPG_OUTDIR: exNodeOut },
     display: 'CDK8S_CNPG_OUTDIR=bench/work/example-node/out node lib/src/main.js',
+  });
+
+  // The same, on a cold cache (a fresh one for every run: the first synth after an install) and with it off.
+  let coldRun = 0;
+  results.exampleNodeCold = measure('example app: node lib/src/main.js, cold cache', 'node', ['lib/src/main.js'], {
+    env: { CDK8S_CNPG_OUTDIR: exNodeOut },
+    before: () => { ENV.XDG_CACHE_HOME_COLD = fresh(path.join(WORK, `cache-cold-${coldRun++ % 2}`)); },
+    display: 'XDG_CACHE_HOME=<empty> node lib/src/main.js',
+    coldCache: true,
+  });
+  results.exampleNodeNoCache = measure('example app: node lib/src/main.js, cache off', 'node', ['lib/src/main.js'], {
+    env: { CDK8S_CNPG_OUTDIR: exNodeOut, CDK8S_CNPG_NO_CACHE: '1' },
+    display: 'CDK8S_CNPG_NO_CACHE=1 node lib/src/main.js',
   });
 
   // A scratch project folder with the repo's cdk8s.yaml (app: node lib/src/main.js) and lib/ linked in.
@@ -363,6 +379,9 @@ function report({ results, targets, profiles, outputFiles, outputBytes, outputDo
   lines.push(`- Code: git ${gitDescribe()} (lib/ as compiled before the run)`);
   lines.push(`- Method: each figure is the median of ${RUNS} run${RUNS > 1 ? 's' : ''}${WARMUP ? ` after ${WARMUP} warm-up run` : ', no warm-up'}; whole process; wall time = hrtime around the process; peak RSS = ${RSS_METHOD}.`);
   lines.push(`- Upstream: CDK8S_CNPG_UPSTREAM_DIR=${path.relative(ROOT, ENV.CDK8S_CNPG_UPSTREAM_DIR) || ENV.CDK8S_CNPG_UPSTREAM_DIR}; CDK8S_CNPG_OFFLINE=1.`);
+  lines.push('- Cache: the library keeps parsed and rendered upstream manifests and compiled schema validators in the user cache'
+    + ' (here bench/work/cache, filled by the warm-up run), keyed by digests; every figure is on that warm cache unless marked'
+    + ' "cold cache" (an empty cache for every run) or "cache off" (CDK8S_CNPG_NO_CACHE=1).');
   lines.push(`- Example output: ${outputFiles.join(', ')} — ${outputDocs} documents, ${outputBytes.toLocaleString('en-US')} bytes; node and \`npx cdk8s synth\` outputs byte-identical: ${identical ? 'yes' : '**NO**'}.`);
   lines.push(`- kubectl: ${kubectl ? `${kubectl}; kustomize re-rendered ${r.kustomizeBytes.toLocaleString('en-US')} bytes` : '**absent** — the kustomize floor and its target are not measured'}.`);
   lines.push('- Scale apps (bench/gen-app.js): an `operators` chart (CNPG 1.28.0 + cert-manager + Barman Cloud plugin 0.9.0, so the app validates against the versions it installs, as the example does) and one `databases` chart (namespace `databases`) with N `BackedUpPostgres` (S3, hourly schedule, app secret declared) each with a `PitrRestore`; all validated at synth.');
@@ -373,6 +392,8 @@ function report({ results, targets, profiles, outputFiles, outputBytes, outputDo
   lines.push('| what | command | wall s | peak RSS MB | ratio |', '|---|---|---:|---:|---|');
   lines.push(row('Example app, validated, via node', r.exampleNode, r.kustomize ? `${fmtX(r.exampleNode.wallMs / r.kustomize.wallMs)} kustomize` : ''));
   if (r.kustomize) lines.push(row('Floor: kubectl kustomize over the same YAML', r.kustomize, '1.00x'));
+  if (r.exampleNodeCold) lines.push(row('(info) Example app via node, cold cache (first synth after install)', r.exampleNodeCold, r.kustomize ? `${fmtX(r.exampleNodeCold.wallMs / r.kustomize.wallMs)} kustomize` : ''));
+  if (r.exampleNodeNoCache) lines.push(row('(info) Example app via node, cache off', r.exampleNodeNoCache, r.kustomize ? `${fmtX(r.exampleNodeNoCache.wallMs / r.kustomize.wallMs)} kustomize` : ''));
   lines.push(row('Floor: empty cdk8s app via node', r.emptyNode, `example = ${fmtX(r.exampleNode.wallMs / r.emptyNode.wallMs)}`));
   lines.push(row('Example app via `npx cdk8s synth`', r.exampleSynth, `${fmtX(r.exampleSynth.wallMs / r.emptySynth.wallMs)} empty app`));
   lines.push(row('Floor: empty cdk8s app via `npx cdk8s synth`', r.emptySynth, '1.00x'));
