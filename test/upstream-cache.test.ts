@@ -64,7 +64,7 @@ describe('derived upstream data in the user cache', () => {
     synthInFreshProcessState(path.join(tmp, 'first'));
     const derived = path.join(tmp, 'cache', 'cdk8s-cnpg', 'derived');
     const damage = [
-      (text: string) => text.replace('kind: CustomResourceDefinition', 'kind: Tampered'), // still valid JSON
+      (text: string) => text.replace('cnpg-system', 'Tampered'), // still valid JSON
       () => '{"not": "what it was"',
     ];
     for (const bucket of ['parsed', 'rendered']) {
