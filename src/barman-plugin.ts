@@ -2,11 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CertManager, ICertManager } from './cert-manager';
 import { CnpgOperator } from './cnpg-operator';
-import { registerInstall } from './private/app-validation';
 import { formatPropError, PropErrors } from './private/errors';
-import { BARMAN_PLUGIN_NAME, findRelease, OPERATOR_NAMESPACE } from './upstream/catalog';
-import { includeUpstream } from './upstream/include';
-import { loadUpstream } from './upstream/manifest';
+import { checkVersion, installUpstream } from './private/install';
+import { BARMAN_PLUGIN_NAME, OPERATOR_NAMESPACE } from './upstream/catalog';
 
 /** Barman Cloud plugin releases in the catalog. */
 export enum BarmanPluginVersion {
@@ -71,9 +69,7 @@ export class BarmanPlugin extends Construct {
     super(scope, id);
     const errors = new PropErrors(this);
     const version = props.version ?? BarmanPluginVersion.V0_14_0;
-    if (!Object.values(BarmanPluginVersion).includes(version)) {
-      errors.add('version', 'is not a supported plugin version', version, `use one of ${Object.keys(BarmanPluginVersion).map(k => `BarmanPluginVersion.${k}`).join(', ')}`);
-    }
+    checkVersion(errors, version, BarmanPluginVersion, 'BarmanPluginVersion', 'plugin');
     const operatorNamespace = props.operator?.namespace ?? OPERATOR_NAMESPACE;
     if (props.namespace !== undefined && props.namespace !== operatorNamespace) {
       errors.add('namespace', `must be the operator's namespace ${JSON.stringify(operatorNamespace)}: the plugin only serves the operator in its own namespace`,
@@ -81,16 +77,12 @@ export class BarmanPlugin extends Construct {
     }
     errors.throwIfAny();
 
-    const release = findRelease('plugin-barman-cloud', version);
-    const manifest = loadUpstream(release, props.manifestFile);
+    const installed = installUpstream(this, 'plugin-barman-cloud', version, props.manifestFile, 'barman-cloud');
     this.version = version;
     this.namespace = operatorNamespace;
-    this.images = [...release.images];
-    this.manifestSha256 = manifest.sha256;
-    this.apiObjects = includeUpstream(this, manifest);
-    // The plugin Deployment is the escape hatch's target: `ApiObject.of(plugin)`.
-    this.node.defaultChild = this.apiObjects.find(o => o.kind === 'Deployment');
-    registerInstall(this, { component: 'plugin-barman-cloud', version });
+    this.images = [...installed.release.images];
+    this.manifestSha256 = installed.manifestSha256;
+    this.apiObjects = installed.apiObjects;
 
     const certManager = props.certManager;
     this.node.addValidation({

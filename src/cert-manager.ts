@@ -1,10 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { registerInstall } from './private/app-validation';
 import { PropErrors } from './private/errors';
-import { findRelease } from './upstream/catalog';
-import { includeUpstream } from './upstream/include';
-import { loadUpstream } from './upstream/manifest';
+import { checkVersion, installUpstream } from './private/install';
 
 /** cert-manager releases in the catalog. */
 export enum CertManagerVersion {
@@ -63,16 +60,12 @@ export class CertManager extends Construct implements ICertManager {
     super(scope, id);
     const errors = new PropErrors(this);
     const version = props.version ?? CertManagerVersion.V1_19_4;
-    if (!Object.values(CertManagerVersion).includes(version)) {
-      errors.add('version', 'is not a supported cert-manager version', version, 'use CertManagerVersion.V1_19_4');
-    }
+    checkVersion(errors, version, CertManagerVersion, 'CertManagerVersion', 'cert-manager');
     errors.throwIfAny();
-    const manifest = loadUpstream(findRelease('cert-manager', version), props.manifestFile);
+
+    const installed = installUpstream(this, 'cert-manager', version, props.manifestFile, 'cert-manager');
     this.version = version;
-    this.manifestSha256 = manifest.sha256;
-    this.apiObjects = includeUpstream(this, manifest);
-    // The controller Deployment (`cert-manager`) is the escape hatch's target: `ApiObject.of(certManager)`.
-    this.node.defaultChild = this.apiObjects.find(o => o.kind === 'Deployment' && o.name === 'cert-manager');
-    registerInstall(this, { component: 'cert-manager', version });
+    this.manifestSha256 = installed.manifestSha256;
+    this.apiObjects = installed.apiObjects;
   }
 }

@@ -1,10 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { registerInstall } from './private/app-validation';
 import { PropErrors } from './private/errors';
-import { findRelease, OPERATOR_NAMESPACE } from './upstream/catalog';
-import { includeUpstream } from './upstream/include';
-import { loadUpstream } from './upstream/manifest';
+import { checkVersion, installUpstream } from './private/install';
+import { OPERATOR_NAMESPACE } from './upstream/catalog';
 
 /** CloudNativePG operator releases in the catalog. */
 export enum CnpgVersion {
@@ -55,20 +53,14 @@ export class CnpgOperator extends Construct {
     super(scope, id);
     const errors = new PropErrors(this);
     const version = props.version ?? CnpgVersion.V1_30_0;
-    if (!Object.values(CnpgVersion).includes(version)) {
-      errors.add('version', 'is not a supported CNPG version', version, `use one of ${Object.keys(CnpgVersion).map(k => `CnpgVersion.${k}`).join(', ')}`);
-    }
+    checkVersion(errors, version, CnpgVersion, 'CnpgVersion', 'CNPG');
     errors.throwIfAny();
 
-    const release = findRelease('cnpg', version);
-    const manifest = loadUpstream(release, props.manifestFile);
+    const installed = installUpstream(this, 'cnpg', version, props.manifestFile, 'cnpg-controller-manager');
     this.version = version;
     this.namespace = OPERATOR_NAMESPACE;
-    this.image = release.images[0];
-    this.manifestSha256 = manifest.sha256;
-    this.apiObjects = includeUpstream(this, manifest);
-    // The controller Deployment is the escape hatch's target: `ApiObject.of(operator)`.
-    this.node.defaultChild = this.apiObjects.find(o => o.kind === 'Deployment');
-    registerInstall(this, { component: 'cnpg', version });
+    this.image = installed.release.images[0];
+    this.manifestSha256 = installed.manifestSha256;
+    this.apiObjects = installed.apiObjects;
   }
 }

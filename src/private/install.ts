@@ -1,0 +1,36 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { registerInstall } from './app-validation';
+import { PropErrors } from './errors';
+import { findRelease, UpstreamComponent, UpstreamRelease } from '../upstream/catalog';
+import { includeUpstream } from '../upstream/include';
+import { loadUpstream } from '../upstream/manifest';
+
+/** What the install constructs (CnpgOperator, CertManager, BarmanPlugin) share. */
+export interface Installed {
+  readonly release: UpstreamRelease;
+  readonly manifestSha256: string;
+  readonly apiObjects: ApiObject[];
+}
+
+/** Reports a version that is not one of its enum's values, listing them. */
+export function checkVersion(errors: PropErrors, version: string, versions: Record<string, string>, enumName: string, label: string): void {
+  if (!Object.values(versions).includes(version)) {
+    errors.add('version', `is not a supported ${label} version`, version, `use one of ${Object.keys(versions).map(k => `${enumName}.${k}`).join(', ')}`);
+  }
+}
+
+/**
+ * Installs an upstream release under `scope`: finds and verifies its manifest, includes every document, makes the
+ * controller Deployment the default child (the escape hatch's target, `ApiObject.of(scope)`), and registers the
+ * version so the app validates against that release's CRDs.
+ */
+export function installUpstream(scope: Construct, component: UpstreamComponent, version: string, manifestFile: string | undefined,
+  controllerName: string): Installed {
+  const release = findRelease(component, version);
+  const manifest = loadUpstream(release, manifestFile);
+  const apiObjects = includeUpstream(scope, manifest);
+  scope.node.defaultChild = apiObjects.find(o => o.kind === 'Deployment' && o.name === controllerName);
+  registerInstall(scope, { component, version });
+  return { release, manifestSha256: manifest.sha256, apiObjects };
+}
