@@ -47,6 +47,7 @@ export class ValidationContext {
   public readonly findings: Finding[] = [];
   private readonly index = new Map<string, Entry>();
   private readonly byKindAndName = new Map<string, Entry[]>();
+  private readonly byKindAndNamespace = new Map<string, Entry[]>();
   private readonly untrustedByKind = new Map<string, Entry[]>();
 
   constructor(public readonly entries: readonly Entry[], public readonly options: ResolvedOptions) {
@@ -57,6 +58,10 @@ export class ValidationContext {
       const list = this.byKindAndName.get(key) ?? [];
       list.push(e);
       this.byKindAndName.set(key, list);
+      const nsKey = `${e.kind}/${e.namespace}`;
+      const inNamespace = this.byKindAndNamespace.get(nsKey) ?? [];
+      inNamespace.push(e);
+      this.byKindAndNamespace.set(nsKey, inNamespace);
     }
   }
 
@@ -78,6 +83,11 @@ export class ValidationContext {
   /** Objects of that kind and name in namespaces other than the given one (to explain a namespace mismatch). */
   public elsewhere(kind: string, namespace: string, name: string): Entry[] {
     return (this.byKindAndName.get(`${kind}/${name}`) ?? []).filter(e => e.namespace !== namespace);
+  }
+
+  /** Objects of that kind in the namespace (to tell a mistyped name from an object outside the set). */
+  public inNamespace(kind: string, namespace: string): Entry[] {
+    return this.byKindAndNamespace.get(`${kind}/${namespace}`) ?? [];
   }
 
   public isExternal(kind: string, namespace: string, name: string): boolean {

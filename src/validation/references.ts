@@ -19,8 +19,9 @@ const CLUSTER_REFERRERS = ['Backup', 'ScheduledBackup', 'Pooler', 'Database', 'P
 
 /**
  * Resolves `kind/name` in the referrer's namespace, reporting a reference that does not resolve: as an error
- * when an object of that name exists in another namespace (almost always a typo), otherwise with the
- * configured severity unless declared external.
+ * when an object of that name exists in another namespace, or when the set defines objects of that kind in the
+ * namespace but none of that name (both almost always typos); otherwise with the configured severity unless
+ * declared external (the object may well exist outside the set).
  */
 function resolve(ctx: ValidationContext, from: Entry, path: string, kind: string, name: string, example: string): Entry | undefined {
   const found = ctx.find(kind, from.namespace, name);
@@ -30,6 +31,10 @@ function resolve(ctx: ValidationContext, from: Entry, path: string, kind: string
     const where = elsewhere.map(o => showNamespace(o.namespace)).join(', ');
     ctx.error(from, path, `${noun(kind)} ${show(name)} not found in namespace ${showNamespace(from.namespace)} (one named ${show(name)} exists in ${where})`,
       `put both in the same namespace: move the ${from.kind} to ${showNamespace(elsewhere[0].namespace)}, or the ${kind} to ${showNamespace(from.namespace)} (metadata.namespace)`);
+  } else if (ctx.inNamespace(kind, from.namespace).length) {
+    const names = ctx.inNamespace(kind, from.namespace).map(o => show(o.name)).join(', ');
+    ctx.error(from, path, `${noun(kind)} ${show(name)} not found in namespace ${showNamespace(from.namespace)}, which defines ${names}`,
+      `name one of them, or add the ${kind} ${show(name)} (${example})`);
   } else {
     ctx.report(from, ctx.options.unresolvedReferences, path,
       `${noun(kind)} ${show(name)} not found in namespace ${showNamespace(from.namespace)} among the objects given`,
