@@ -52,9 +52,45 @@ function checkParameters(ctx: ValidationContext, e: Entry, path: string, paramet
   }
 }
 
-/** Checks the plugin parameters of every untrusted Cluster. */
+/** Edit distance, for telling a misspelt plugin name from another plugin. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/**
+ * A plugin name that is almost the Barman Cloud plugin's, or that carries its `barmanObjectName` parameter, is a
+ * typo: the operator knows plugins only by their exact name and fails with "requested plugin is not available"
+ * ([O] internal/cnpi/plugin/repository). Other names are other CNPG-I plugins, and pass.
+ */
+function checkPluginName(ctx: ValidationContext, e: Entry, path: string, name: string | undefined, parameters: Obj | undefined): void {
+  if (name === undefined || name === BARMAN_PLUGIN_NAME) return;
+  const looksLikeBarman = distance(name.toLowerCase(), BARMAN_PLUGIN_NAME) <= 4 || /barman/i.test(name) || parameters?.barmanObjectName !== undefined;
+  if (looksLikeBarman) {
+    ctx.error(e, `${path}.name`, `unknown plugin ${show(name)}: the operator loads plugins by exact name, and the Barman Cloud plugin is ${show(BARMAN_PLUGIN_NAME)}`,
+      `use name: ${show(BARMAN_PLUGIN_NAME)}`);
+  }
+}
+
+/** Checks the plugin names and parameters of every untrusted Cluster, Backup and ScheduledBackup. */
 export function checkPluginParameters(ctx: ValidationContext): void {
+  for (const kind of ['Backup', 'ScheduledBackup']) {
+    for (const e of ctx.untrusted(kind, CNPG_GROUP)) {
+      const config = isObj(e.doc.spec) && isObj((e.doc.spec as Obj).pluginConfiguration) ? (e.doc.spec as Obj).pluginConfiguration as Obj : undefined;
+      if (config) checkPluginName(ctx, e, 'spec.pluginConfiguration', typeof config.name === 'string' ? config.name : undefined, undefined);
+    }
+  }
   for (const e of ctx.untrusted('Cluster', CNPG_GROUP)) {
+    for (const p of pluginsOf(e)) checkPluginName(ctx, e, p.path, p.name, p.parameters);
+    for (const c of externalClustersOf(e)) {
+      const plugin = c.cluster.plugin;
+      if (isObj(plugin)) checkPluginName(ctx, e, `${c.path}.plugin`, typeof plugin.name === 'string' ? plugin.name : undefined, isObj(plugin.parameters) ? plugin.parameters : undefined);
+    }
     for (const p of pluginsOf(e)) {
       if (p.name !== BARMAN_PLUGIN_NAME || !p.enabled) continue;
       checkParameters(ctx, e, p.path, p.parameters, 'a cluster\'s plugins[] entry');

@@ -118,6 +118,15 @@ function checkBackupTarget(ctx: ValidationContext, e: Entry, cluster: Entry | un
     else if (!inTree) ctx.warning(e, 'spec.method', message, fix);
   } else if (method === 'barmanObjectStore' && usesPlugin) {
     ctx.error(e, 'spec.method', `method "barmanObjectStore" but cluster ${show(cluster.name)} has no spec.backup.barmanObjectStore (it backs up through the barman-cloud plugin)`, fix);
+  } else if (method === 'plugin' && cluster) {
+    // [O] the backup is handed to the named plugin among the cluster's loaded plugins; any other name fails.
+    const name = str(dig(spec, 'pluginConfiguration')?.name);
+    const loaded = pluginsOf(cluster).filter(p => p.enabled && p.name).map(p => p.name!);
+    if (name && !loaded.includes(name)) {
+      ctx.error(e, 'spec.pluginConfiguration.name', `cluster ${show(cluster.name)} does not load plugin ${show(name)}${loaded.length ? ` (it loads ${loaded.map(show).join(', ')})` : ' (it has no plugins)'}, so every backup fails`,
+        loaded.length ? `name a plugin the cluster loads (${loaded.map(show).join(', ')})`
+          : `add { name: ${show(name)}, isWALArchiver: true, parameters: { barmanObjectName: "…" } } to the cluster's spec.plugins`);
+    }
   }
 }
 
