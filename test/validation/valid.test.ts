@@ -34,10 +34,12 @@ const validSets: Record<string, Manifest[]> = {
   'a restore to an LSN on the latest timeline': [...baseSet(), restore({ recoveryTarget: { targetLSN: '0/3000060', targetTLI: 'latest' } })],
   'a restore with an RFC 3339 time in another zone': [...baseSet(), restore({ recoveryTarget: { targetTime: '2025-12-27T21:43:00+01:00' } })],
   'a restore without archiving': [...baseSet(), restore({}, { plugins: undefined })],
-  'another CNPG-I plugin next to the Barman Cloud plugin': [credentials(), objectStore(), cluster({ plugins: [
-    { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'store' } },
-    { name: 'cnpg-i-hello-world.cloudnative-pg.io', parameters: { greeting: 'hi' } },
-  ] }), scheduledBackup()],
+  'another CNPG-I plugin next to the Barman Cloud plugin': [credentials(), objectStore(), cluster({
+    plugins: [
+      { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'store' } },
+      { name: 'cnpg-i-hello-world.cloudnative-pg.io', parameters: { greeting: 'hi' } },
+    ],
+  }), scheduledBackup()],
   'an on-demand Backup': [...baseSet(), backup()],
   'the initdb Secret with username and password': [...baseSet().map(d => d.kind === 'Cluster' ? cluster({ bootstrap: { initdb: { database: 'app', owner: 'app', secret: { name: 'app' } } } }) : d), secret('app', { username: 'app', password: 'x' })],
   'non-CNPG objects pass through': [...baseSet(), ...fromYaml('apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: db }\nspec: { whatever: true }\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }\nspec: { anything: 1 }\n')],
