@@ -155,14 +155,23 @@ describe('PitrRestore', () => {
     expect(cluster.spec.externalClusters[0].plugin.parameters.serverName).toBe('test');
   });
 
-  test('archiveServerName names the new archive', () => {
-    // GIVEN
+  test('archiveServerName names the new archive: restoring under the original name, in its own app', () => {
+    // GIVEN the original cluster "test" is gone, and its archive is restored under the same name
     const chart = Testing.chart();
+    const archive = RecoverySource.fromAttributes({ objectStoreName: 'test-store', serverName: 'test', destinationPath: 's3://my-backups/' });
     // WHEN
-    new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test', archiveWal: true, archiveServerName: 'test-v2' });
+    new PitrRestore(chart, 'Restore', { source: archive, clusterName: 'test', archiveWal: true, archiveServerName: 'test-v2' });
     // THEN
-    const restored = Testing.synth(chart).filter((d: Doc) => d.kind === 'Cluster' && d.spec.bootstrap.recovery)[0];
+    const restored = find(Testing.synth(chart), 'Cluster', 'test');
     expect(restored.spec.plugins[0].parameters).toEqual({ barmanObjectName: 'test-store', serverName: 'test-v2' });
+  });
+
+  test('fails at synth when the restore has the source\'s cluster name in the same app', () => {
+    // GIVEN / WHEN a restore named like its source, next to it
+    const chart = Testing.chart();
+    new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test', archiveWal: true, archiveServerName: 'test-v2' });
+    // THEN one would replace the other on apply
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/Restore\/Resource\] Cluster test: metadata\.name: Cluster "test" is defined twice/);
   });
 
   test('RecoverySource.fromAttributes restores from an archive defined elsewhere, declared external', () => {

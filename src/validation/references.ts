@@ -130,11 +130,45 @@ function checkBackupTarget(ctx: ValidationContext, e: Entry, cluster: Entry | un
   }
 }
 
+/**
+ * The same object twice in one set: on apply the second silently replaces the first, so one of them is a
+ * copy-and-paste slip. Reported on each later copy that is ours (upstream installs are trusted).
+ */
+function checkDuplicates(ctx: ValidationContext): void {
+  const seen = new Map<string, Entry>();
+  for (const e of ctx.entries) {
+    if (!e.name) continue;
+    const key = `${e.group}/${e.kind}/${e.namespace}/${e.name}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, e);
+    } else if (!e.trusted) {
+      ctx.error(e, 'metadata.name', `${e.kind} ${show(e.name)} is defined twice in namespace ${showNamespace(e.namespace)}; on apply this one replaces the other`,
+        'give one of them another name, or remove the copy');
+    }
+  }
+}
+
+/**
+ * Recovery from a Backup object taken by the plugin is reported broken ([P] issue #510): recover through
+ * `source` and an external cluster with the plugin instead.
+ */
+function checkRecoveryFromBackupObject(ctx: ValidationContext, e: Entry): void {
+  const name = str(dig(e.doc, 'spec', 'bootstrap', 'recovery', 'backup')?.name);
+  const backup = name ? ctx.find('Backup', e.namespace, name) : undefined;
+  if (backup && str(dig(backup.doc, 'spec')?.method) === 'plugin') {
+    ctx.warning(e, 'spec.bootstrap.recovery.backup', `recovering from Backup ${show(name)}, taken by the plugin, is reported to fail ("missing credentials", plugin issue #510)`,
+      'recover through source: set bootstrap.recovery.source to an externalClusters entry with plugin: { name: "barman-cloud.cloudnative-pg.io", parameters: { barmanObjectName, serverName } }');
+  }
+}
+
 /** Checks every reference of the untrusted objects. */
 export function checkReferences(ctx: ValidationContext): void {
+  checkDuplicates(ctx);
   for (const e of ctx.untrusted('Cluster', CNPG_GROUP)) {
     checkObjectStoreReferences(ctx, e);
     checkInitdbSecret(ctx, e);
+    checkRecoveryFromBackupObject(ctx, e);
   }
   for (const e of ctx.untrusted('ObjectStore', PLUGIN_GROUP)) checkCredentialKeys(ctx, e);
   for (const kind of CLUSTER_REFERRERS) {
