@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import {
   AppCredentials, AzureCredentials, BackedUpPostgres, BackedUpPostgresProps, BackupOwnerReference, BackupSchedule, BackupTarget,
-  BarmanPluginVersion, Compression, GcsCredentials, ObjectStorage, RetentionPolicy, S3Credentials, S3Encryption,
+  BarmanPlugin, BarmanPluginVersion, CertManager, CnpgOperator, CnpgVersion, Compression, GcsCredentials, ObjectStorage, RetentionPolicy, S3Credentials, S3Encryption,
 } from '../src';
 import { addOperators, backedUp, Doc, errorOf, expectPropError, find, findPlaintextSecrets, s3Storage, synthAuthored, validateApp } from './util';
 
@@ -397,6 +397,18 @@ describe('BackedUpPostgres', () => {
     backedUp(new Chart(app, 'database', { namespace: 'databases' }), 'Test', { objectStorage });
     // THEN
     expect(() => validateApp(app)).not.toThrow();
+  });
+
+  test('fails at synth when the app installs plugin v0.9.0 and a database asks for lz4 base backups', () => {
+    // GIVEN an app that installs the plugin v0.9.0 (no pluginVersion prop on the database)
+    const app = Testing.app();
+    const operators = new Chart(app, 'operators');
+    const operator = new CnpgOperator(operators, 'Cnpg', { version: CnpgVersion.V1_28_0 });
+    new CertManager(operators, 'CertManager');
+    new BarmanPlugin(operators, 'Plugin', { operator, version: BarmanPluginVersion.V0_9_0 });
+    backedUp(new Chart(app, 'db', { namespace: 'db' }), 'Test', { dataCompression: Compression.LZ4 });
+    // WHEN / THEN the ObjectStore is checked against the v0.9.0 CRD, which has no lz4 for base backups
+    expect(() => app.synth()).toThrow(/\[db\/Test\/ObjectStore\] ObjectStore db\/test-store: spec\.configuration\.data\.compression: "lz4" is not allowed by barmancloud\.cnpg\.io ObjectStore of plugin 0\.9\.0/);
   });
 
   test('lz4 base backups are accepted with plugin v0.14.0', () => {
