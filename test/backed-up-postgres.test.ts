@@ -2,7 +2,8 @@ import { ApiObject, App, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import {
   AppCredentials, AzureCredentials, BackedUpPostgres, BackedUpPostgresProps, BackupOwnerReference, BackupSchedule, BackupTarget,
-  BarmanPlugin, BarmanPluginVersion, CertManager, CnpgOperator, CnpgVersion, Compression, GcsCredentials, ObjectStorage, RetentionPolicy, S3Credentials, S3Encryption,
+  BarmanPlugin, BarmanPluginVersion, CertManager, CnpgOperator, CnpgVersion, Compression, GcsCredentials, ObjectStorage, RetentionPolicy,
+  S3Credentials, S3Encryption,
 } from '../src';
 import { addOperators, backedUp, Doc, errorOf, expectPropError, find, findPlaintextSecrets, s3Storage, synthAuthored, validateApp } from './util';
 
