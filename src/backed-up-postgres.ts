@@ -286,58 +286,7 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
       : { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } };
 
     // Check every prop, then fail once with all problems.
-    errors.addProblem(checkClusterName(props.clusterName === undefined ? 'clusterName (from the construct id)' : 'clusterName', this.clusterName, 'test'));
-    if (props.namespace !== undefined) errors.addProblem(checkNamespaceName('namespace', props.namespace, 'databases'));
-    if (!Number.isInteger(this.instances) || this.instances < 1) {
-      errors.add('instances', 'must be a whole number of at least 1', this.instances, 'use e.g. 1, or 3 for a primary and two standbys');
-    }
-    errors.addProblem(checkSize('storageSize', this.storageSize, 'Size.gibibytes(1)'));
-    errors.addProblem(checkSize('walStorageSize', props.walStorageSize, 'Size.gibibytes(1)'));
-    for (const [prop, value] of Object.entries({ storageClass: props.storageClass, walStorageClass: props.walStorageClass })) {
-      if (value !== undefined) errors.addProblem(checkObjectName(prop, value, 'local-path'));
-    }
-    if (props.walStorageClass !== undefined && props.walStorageSize === undefined) {
-      errors.add('walStorageClass', 'is set without walStorageSize', props.walStorageClass, 'set walStorageSize too, e.g. Size.gibibytes(1)');
-    }
-    checkImage(errors, this.imageName);
-    checkResources('resources', props.resources).forEach(p => errors.addProblem(p));
-    checkResources('sidecarResources', props.sidecarResources).forEach(p => errors.addProblem(p));
-    for (const [prop, value] of Object.entries({ database: this.database, owner: this.owner })) {
-      // PostgreSQL identifiers CNPG accepts for initdb: at most 63 bytes; keep to the portable set.
-      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
-        errors.add(prop, 'must be a lower-case PostgreSQL identifier (letters, digits, "_", at most 63, not starting with a digit)', value, 'use e.g. "app"');
-      }
-    }
-    credentials._problems('credentials', this.owner).forEach(p => errors.addProblem(p));
-    // Names derived from a valid cluster name are valid: check only the ones the user gave.
-    if (props.objectStoreName !== undefined) errors.addProblem(checkObjectName('objectStoreName', this.objectStoreName, 's3-store'));
-    if (props.scheduledBackupName !== undefined) errors.addProblem(checkObjectName('scheduledBackupName', this.scheduledBackupName, 'pg-backup'));
-    if (props.serverName !== undefined && !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(this.serverName)) {
-      errors.add('serverName', 'must be a folder name (letters, digits, "-", "_" and ".")', this.serverName, `use e.g. ${JSON.stringify(this.clusterName)}`);
-    }
-    this.objectStorage._problems('objectStorage').forEach(p => errors.addProblem(p));
-    for (const [prop, value] of Object.entries({ walCompression: this.walCompression, dataCompression: this.dataCompression })) {
-      if (!Object.values(Compression).includes(value)) errors.add(prop, 'is not a known compression', value, 'use e.g. Compression.GZIP');
-    }
-    if (!(this.dataCompression in DATA_COMPRESSIONS)) {
-      errors.add('dataCompression', `${this.dataCompression} is only available for WAL, not for base backups`, this.dataCompression, 'use Compression.GZIP, BZIP2, SNAPPY or LZ4 (plugin >= 0.13.0)');
-    }
-    const minVersion = (this.dataCompression === Compression.LZ4 ? DATA_COMPRESSIONS.lz4 : undefined);
-    if (props.pluginVersion && minVersion && compareVersions(props.pluginVersion, minVersion) < 0) {
-      errors.add('dataCompression', `lz4 for base backups needs plugin v${minVersion} or newer, the cluster runs v${props.pluginVersion}`, this.dataCompression, 'use Compression.SNAPPY, or BarmanPluginVersion.V0_14_0');
-    }
-    const azureMin = this.objectStorage._minPluginVersion;
-    if (props.pluginVersion && azureMin && compareVersions(props.pluginVersion, azureMin) < 0) {
-      errors.add('objectStorage.credentials', `default Azure credentials need plugin v${azureMin} or newer, the cluster runs v${props.pluginVersion}`, 'fromDefaultCredentials()', 'use AzureCredentials.fromAzureAd() or a newer plugin');
-    }
-    errors.addProblem(this.retentionPolicy._problem('retentionPolicy'));
-    errors.addProblem(this.schedule._problem('schedule'));
-    if (props.backupOwnerReference !== undefined && !Object.values(BackupOwnerReference).includes(props.backupOwnerReference)) {
-      errors.add('backupOwnerReference', 'is not a known owner reference', props.backupOwnerReference, 'use BackupOwnerReference.NONE, SELF or CLUSTER');
-    }
-    if (props.backupTarget !== undefined && !Object.values(BackupTarget).includes(props.backupTarget)) {
-      errors.add('backupTarget', 'is not a known backup target', props.backupTarget, 'use BackupTarget.PRIMARY or PREFER_STANDBY');
-    }
+    this.checkProps(errors, props, credentials);
     errors.throwIfAny();
 
     ensureAppValidation(this);
@@ -426,6 +375,62 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
         ...(props.backupTarget ? { target: props.backupTarget as string as cnpg.ScheduledBackupSpecTarget } : {}),
       },
     });
+  }
+
+  /** Adds a problem for every prop that is wrong; the defaults are resolved already. */
+  private checkProps(errors: PropErrors, props: BackedUpPostgresProps, credentials: AppCredentials): void {
+    errors.addProblem(checkClusterName(props.clusterName === undefined ? 'clusterName (from the construct id)' : 'clusterName', this.clusterName, 'test'));
+    if (props.namespace !== undefined) errors.addProblem(checkNamespaceName('namespace', props.namespace, 'databases'));
+    if (!Number.isInteger(this.instances) || this.instances < 1) {
+      errors.add('instances', 'must be a whole number of at least 1', this.instances, 'use e.g. 1, or 3 for a primary and two standbys');
+    }
+    errors.addProblem(checkSize('storageSize', this.storageSize, 'Size.gibibytes(1)'));
+    errors.addProblem(checkSize('walStorageSize', props.walStorageSize, 'Size.gibibytes(1)'));
+    for (const [prop, value] of Object.entries({ storageClass: props.storageClass, walStorageClass: props.walStorageClass })) {
+      if (value !== undefined) errors.addProblem(checkObjectName(prop, value, 'local-path'));
+    }
+    if (props.walStorageClass !== undefined && props.walStorageSize === undefined) {
+      errors.add('walStorageClass', 'is set without walStorageSize', props.walStorageClass, 'set walStorageSize too, e.g. Size.gibibytes(1)');
+    }
+    checkImage(errors, this.imageName);
+    checkResources('resources', props.resources).forEach(p => errors.addProblem(p));
+    checkResources('sidecarResources', props.sidecarResources).forEach(p => errors.addProblem(p));
+    for (const [prop, value] of Object.entries({ database: this.database, owner: this.owner })) {
+      // PostgreSQL identifiers CNPG accepts for initdb: at most 63 bytes; keep to the portable set.
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
+        errors.add(prop, 'must be a lower-case PostgreSQL identifier (letters, digits, "_", at most 63, not starting with a digit)', value, 'use e.g. "app"');
+      }
+    }
+    credentials._problems('credentials', this.owner).forEach(p => errors.addProblem(p));
+    // Names derived from a valid cluster name are valid: check only the ones the user gave.
+    if (props.objectStoreName !== undefined) errors.addProblem(checkObjectName('objectStoreName', this.objectStoreName, 's3-store'));
+    if (props.scheduledBackupName !== undefined) errors.addProblem(checkObjectName('scheduledBackupName', this.scheduledBackupName, 'pg-backup'));
+    if (props.serverName !== undefined && !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(this.serverName)) {
+      errors.add('serverName', 'must be a folder name (letters, digits, "-", "_" and ".")', this.serverName, `use e.g. ${JSON.stringify(this.clusterName)}`);
+    }
+    this.objectStorage._problems('objectStorage').forEach(p => errors.addProblem(p));
+    for (const [prop, value] of Object.entries({ walCompression: this.walCompression, dataCompression: this.dataCompression })) {
+      if (!Object.values(Compression).includes(value)) errors.add(prop, 'is not a known compression', value, 'use e.g. Compression.GZIP');
+    }
+    if (!(this.dataCompression in DATA_COMPRESSIONS)) {
+      errors.add('dataCompression', `${this.dataCompression} is only available for WAL, not for base backups`, this.dataCompression, 'use Compression.GZIP, BZIP2, SNAPPY or LZ4 (plugin >= 0.13.0)');
+    }
+    const minVersion = (this.dataCompression === Compression.LZ4 ? DATA_COMPRESSIONS.lz4 : undefined);
+    if (props.pluginVersion && minVersion && compareVersions(props.pluginVersion, minVersion) < 0) {
+      errors.add('dataCompression', `lz4 for base backups needs plugin v${minVersion} or newer, the cluster runs v${props.pluginVersion}`, this.dataCompression, 'use Compression.SNAPPY, or BarmanPluginVersion.V0_14_0');
+    }
+    const azureMin = this.objectStorage._minPluginVersion;
+    if (props.pluginVersion && azureMin && compareVersions(props.pluginVersion, azureMin) < 0) {
+      errors.add('objectStorage.credentials', `default Azure credentials need plugin v${azureMin} or newer, the cluster runs v${props.pluginVersion}`, 'fromDefaultCredentials()', 'use AzureCredentials.fromAzureAd() or a newer plugin');
+    }
+    errors.addProblem(this.retentionPolicy._problem('retentionPolicy'));
+    errors.addProblem(this.schedule._problem('schedule'));
+    if (props.backupOwnerReference !== undefined && !Object.values(BackupOwnerReference).includes(props.backupOwnerReference)) {
+      errors.add('backupOwnerReference', 'is not a known owner reference', props.backupOwnerReference, 'use BackupOwnerReference.NONE, SELF or CLUSTER');
+    }
+    if (props.backupTarget !== undefined && !Object.values(BackupTarget).includes(props.backupTarget)) {
+      errors.add('backupTarget', 'is not a known backup target', props.backupTarget, 'use BackupTarget.PRIMARY or PREFER_STANDBY');
+    }
   }
 }
 
