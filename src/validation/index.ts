@@ -5,6 +5,7 @@
 import { checkCelRules } from './cel';
 import { Entry, resolveVersion, ValidationContext } from './context';
 import { Finding, Severity } from './finding';
+import { checkObjectStores } from './object-store';
 import { checkPluginParameters } from './plugin';
 import { checkReferences } from './references';
 import { checkArchiveSafety } from './safety';
@@ -78,6 +79,7 @@ export function validateManifests(inputs: readonly ValidationInput[], options: V
   checkCelRules(ctx);
   checkWebhookRules(ctx);
   checkPluginParameters(ctx);
+  checkObjectStores(ctx);
   checkSchedules(ctx);
   checkTargetTimes(ctx);
   checkReferences(ctx);

@@ -185,6 +185,49 @@ function checkBackupMethod(ctx: ValidationContext, e: Entry): void {
   }
 }
 
+/**
+ * validateConfiguration: parameters the operator manages itself cannot be set ("Can't set fixed configuration
+ * parameter"; the list is [O] pkg/postgres/configuration.go `FixedConfigurationParameters`). The recovery ones
+ * are the usual slip of a PITR target.
+ */
+const FIXED_PARAMETERS = new Set([
+  'allow_system_table_mods', 'archive_mode', 'bonjour', 'bonjour_name', 'cluster_name', 'config_file', 'data_directory',
+  'data_sync_retry', 'event_source', 'external_pid_file', 'hba_file', 'hot_standby', 'ident_file', 'jit_provider',
+  'listen_addresses', 'logging_collector', 'port', 'primary_conninfo', 'primary_slot_name', 'recovery_target',
+  'recovery_target_action', 'recovery_target_inclusive', 'recovery_target_lsn', 'recovery_target_name', 'recovery_target_time',
+  'recovery_target_timeline', 'recovery_target_xid', 'restore_command', 'shared_preload_libraries', 'unix_socket_directories',
+  'unix_socket_group', 'unix_socket_permissions', 'wal_level', 'wal_log_hints', 'archive_cleanup_command', 'archive_command',
+  'full_page_writes', 'log_destination', 'log_directory', 'log_file_mode', 'log_filename', 'log_rotation_age', 'log_rotation_size',
+  'log_truncate_on_rotation', 'promote_trigger_file', 'recovery_end_command', 'recovery_min_apply_delay', 'restart_after_crash',
+  // ssl_ciphers, ssl_min_protocol_version and ssl_max_protocol_version are settable since CNPG 1.22 (#3408).
+  'ssl', 'ssl_ca_file', 'ssl_cert_file', 'ssl_crl_file', 'ssl_key_file', 'ssl_passphrase_command',
+  'ssl_passphrase_command_supports_reload', 'stats_temp_directory', 'synchronous_standby_names', 'syslog_facility', 'syslog_ident',
+  'syslog_sequence_numbers', 'syslog_split_messages',
+]);
+const RECOVERY_PARAMETER_FIELDS: Readonly<Record<string, string>> = {
+  recovery_target_time: 'targetTime',
+  recovery_target_xid: 'targetXID',
+  recovery_target_name: 'targetName',
+  recovery_target_lsn: 'targetLSN',
+  recovery_target_timeline: 'targetTLI',
+  recovery_target_inclusive: 'exclusive',
+  recovery_target: 'targetImmediate',
+};
+
+function checkPostgresParameters(ctx: ValidationContext, e: Entry): void {
+  const parameters = dig(e.doc, 'spec', 'postgresql', 'parameters');
+  for (const key of Object.keys(parameters ?? {})) {
+    if (!FIXED_PARAMETERS.has(key)) continue;
+    const field = RECOVERY_PARAMETER_FIELDS[key];
+    let fix = 'remove it: the operator manages this parameter';
+    if (field) fix = `set the target in spec.bootstrap.recovery.recoveryTarget.${field} instead; the operator writes ${key} from it`;
+    else if (key === 'shared_preload_libraries') fix = 'list the libraries in spec.postgresql.shared_preload_libraries instead';
+    else if (key === 'archive_command' || key === 'archive_mode' || key === 'restore_command') fix = 'remove it: WAL archiving and restore go through spec.plugins (isWALArchiver) and the ObjectStore';
+    else if (key === 'synchronous_standby_names') fix = 'use spec.postgresql.synchronous instead';
+    ctx.error(e, `spec.postgresql.parameters.${key}`, `${key} is managed by the operator and cannot be set (the webhook answers "Can't set fixed configuration parameter")`, fix);
+  }
+}
+
 /** Runs the webhook rules on every untrusted CNPG object. */
 export function checkWebhookRules(ctx: ValidationContext): void {
   for (const e of ctx.untrusted('Cluster', CNPG_GROUP)) {
@@ -195,6 +238,7 @@ export function checkWebhookRules(ctx: ValidationContext): void {
     checkRecoveryTarget(ctx, e);
     checkWalArchivers(ctx, e);
     checkStorage(ctx, e);
+    checkPostgresParameters(ctx, e);
   }
   for (const e of [...ctx.untrusted('Backup', CNPG_GROUP), ...ctx.untrusted('ScheduledBackup', CNPG_GROUP)]) checkBackupMethod(ctx, e);
 }

@@ -59,6 +59,8 @@ const celCases: Record<string, Case> = {
 };
 
 const webhookCases: Record<string, Case> = {
+  'a PITR target set as a PostgreSQL parameter': { docs: set(cluster({ postgresql: { parameters: { recovery_target_time: '2025-12-27 20:43:00+00:00' } } })), path: 'spec.postgresql.parameters.recovery_target_time', message: 'recovery_target_time is managed by the operator and cannot be set', fix: 'spec.bootstrap.recovery.recoveryTarget.targetTime' },
+  'archive_command set by hand': { docs: set(cluster({ postgresql: { parameters: { archive_command: '/bin/true' } } })), path: 'spec.postgresql.parameters.archive_command', message: 'cannot be set', fix: 'spec.plugins (isWALArchiver)' },
   'the cluster name has upper-case letters': { docs: set(cluster({}, { name: 'PG' })), path: 'metadata.name', message: 'cluster name "PG" is not a DNS-1035 label', fix: '"pg"' },
   'the cluster name starts with a digit': { docs: set(cluster({}, { name: '1pg' })), path: 'metadata.name', message: 'is not a DNS-1035 label' },
   'the cluster name is longer than 50 characters': { docs: set(cluster({}, { name: 'a'.repeat(51) })), path: 'metadata.name', message: 'has 51 characters, the maximum is 50' },
@@ -90,6 +92,11 @@ const webhookCases: Record<string, Case> = {
 };
 
 const pluginCases: Record<string, Case> = {
+  'the destinationPath is not a URL': { docs: set(cluster()).map(d => d.kind === 'ObjectStore' ? objectStore({ destinationPath: 'my-bucket/postgres' }) : d), kind: 'ObjectStore', path: 'spec.configuration.destinationPath', message: '"my-bucket/postgres" is not an object store URL barman-cloud understands' },
+  'an S3-compatible store written as an https destinationPath': { docs: [credentials(), objectStore({ destinationPath: 'https://minio.lan:9000/backups' }), cluster()], kind: 'ObjectStore', path: 'spec.configuration.s3Credentials', message: 'do not match the destinationPath', fix: 's3://my-bucket/postgres/' },
+  'two kinds of credentials': { docs: [credentials(), objectStore({ googleCredentials: { gkeEnvironment: true } }), cluster()], kind: 'ObjectStore', path: 'spec.configuration', message: 'one kind of credentials at a time, got s3Credentials and googleCredentials' },
+  'an endpointURL without a scheme': { docs: [credentials(), objectStore({ endpointURL: 'minio.lan:9000' }), cluster()], kind: 'ObjectStore', path: 'spec.configuration.endpointURL', message: 'is not an http(s) URL' },
+  'no credentials at all': { docs: [objectStore({ s3Credentials: undefined }), cluster()], kind: 'ObjectStore', path: 'spec.configuration', message: 'no credentials', severity: 'warning' },
   'the plugin name is misspelt': { docs: set(cluster({ plugins: [{ name: 'barman-cloud.cloudnative-pg.com', isWALArchiver: true, parameters: { barmanObjectName: 'store' } }] })), path: 'spec.plugins[0].name', message: 'unknown plugin "barman-cloud.cloudnative-pg.com": the operator loads plugins by exact name', fix: 'use name: "barman-cloud.cloudnative-pg.io"' },
   'a ScheduledBackup names a misspelt plugin': { docs: set(cluster(), scheduledBackup({ pluginConfiguration: { name: 'barman-cloud' } })), kind: 'ScheduledBackup', path: 'spec.pluginConfiguration.name', message: 'unknown plugin "barman-cloud"' },
   'an external cluster names a misspelt plugin': { docs: set(cluster(), restore({}, { externalClusters: [{ name: 'origin', plugin: { name: 'barman-cloud.cnpg.io', parameters: { barmanObjectName: 'store', serverName: 'pg' } } }] })), path: 'spec.externalClusters[0].plugin.name', message: 'unknown plugin "barman-cloud.cnpg.io"' },
