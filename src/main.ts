@@ -17,7 +17,7 @@ import {
 } from './index';
 import { publishDirectory } from './private/atomic-output';
 
-/** Settings of the example, overridable with cdk8s context (`cdk8s.yaml` `context:`) or the environment. */
+/** The example's settings: cdk8s context (`bucket`, `namespace`) first, then the environment, then the seed's defaults. */
 export interface ExampleSettings {
   /** The S3 bucket for backups (`CDK8S_CNPG_BUCKET`). */
   readonly bucket: string;
@@ -25,6 +25,7 @@ export interface ExampleSettings {
   readonly namespace: string;
 }
 
+/** Reads the settings: the one place to change the bucket. */
 export function exampleSettings(app: Construct): ExampleSettings {
   return {
     bucket: app.node.tryGetContext('bucket') ?? process.env.CDK8S_CNPG_BUCKET ?? 'my-postgres-backups',
@@ -83,9 +84,10 @@ export class RestoreChart extends Chart {
   }
 }
 
-/** Builds the example app into `outdir`. */
-export function buildExampleApp(outdir: string): { app: App; database: DatabaseChart } {
+/** Builds the example app into `outdir`; `context` sets cdk8s context (e.g. `{ bucket: 'my-bucket' }`). */
+export function buildExampleApp(outdir: string, context: Record<string, string> = {}): { app: App; database: DatabaseChart } {
   const app = new App({ outdir });
+  for (const [key, value] of Object.entries(context)) app.node.setContext(key, value);
   const settings = exampleSettings(app);
   new OperatorsChart(app, 'operators');
   const database = new DatabaseChart(app, 'database', settings);
@@ -94,11 +96,11 @@ export function buildExampleApp(outdir: string): { app: App; database: DatabaseC
 }
 
 /** Synthesizes into a staging folder, adds the IAM policy, then swaps it into `outdir` in one step. */
-export function synthExample(outdir: string): void {
+export function synthExample(outdir: string, context: Record<string, string> = {}): void {
   const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(outdir)), `.${path.basename(outdir)}-staging-`));
   fs.chmodSync(staging, 0o755);
   try {
-    const { app, database } = buildExampleApp(staging);
+    const { app, database } = buildExampleApp(staging, context);
     app.synth();
     const pg = database.postgres;
     fs.mkdirSync(path.join(staging, 'iam'));

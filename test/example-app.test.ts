@@ -43,6 +43,17 @@ describe('example app', () => {
     expect(withEnv(env, () => exampleSettings(app))).toEqual({ bucket: 'my-postgres-backups', namespace: 'cnpg-system' });
   });
 
+  test('cdk8s context overrides the environment, which overrides the defaults', () => {
+    // GIVEN the environment names one bucket and the context another
+    const settings = withEnv({ CDK8S_CNPG_BUCKET: 'env-bucket', CDK8S_CNPG_NAMESPACE: undefined }, () => ({
+      fromEnv: exampleSettings(buildExampleApp(tempDir()).app),
+      fromContext: exampleSettings(buildExampleApp(tempDir(), { bucket: 'context-bucket', namespace: 'databases' }).app),
+    }));
+    // THEN
+    expect(settings.fromEnv).toEqual({ bucket: 'env-bucket', namespace: 'cnpg-system' });
+    expect(settings.fromContext).toEqual({ bucket: 'context-bucket', namespace: 'databases' });
+  });
+
   test('everything we author is in cnpg-system', () => {
     // THEN
     expect([...database, ...restore].map(d => d.metadata.namespace)).toEqual([...database, ...restore].map(() => 'cnpg-system'));
