@@ -101,13 +101,26 @@ const median = xs => {
 
 /** Warm-up, then RUNS measured runs: medians of wall time and peak RSS. `before` runs untimed before each run. */
 function measure(label, cmd, args, opts = {}) {
-  const runs = [];
-  const runsWanted = opts.runs || RUNS;
+  return measureInterleaved([{ label, cmd, args, opts }], opts.runs || RUNS)[0];
+}
+
+/**
+ * Measures commands in alternation (A, B, A, B, …), so that drift in the machine's load affects them alike: used
+ * for the pairs whose ratio is a target.
+ */
+function measureInterleaved(specs, runsWanted = RUNS) {
+  const all = specs.map(() => []);
   for (let i = 0; i < WARMUP + runsWanted; i++) {
-    if (opts.before) opts.before();
-    const r = runOnce(cmd, args, opts);
-    if (i >= WARMUP) runs.push(r);
+    specs.forEach(({ cmd, args, opts = {} }, j) => {
+      if (opts.before) opts.before();
+      const r = runOnce(cmd, args, opts);
+      if (i >= WARMUP) all[j].push(r);
+    });
   }
+  return specs.map(({ label, cmd, args, opts = {} }, j) => summariseRuns(label, cmd, args, opts, all[j]));
+}
+
+function summariseRuns(label, cmd, args, opts, runs) {
   const m = {
     label, command: opts.display || [cmd, ...args].join(' '),
     wallMs: median(runs.map(r => r.wallMs)), rssKb: median(runs.map(r => r.rssKb)),
@@ -206,10 +219,28 @@ function main() {
   fs.symlinkSync(path.join(ROOT, 'lib'), path.join(exSynthDir, 'lib'));
   const exSynthOut = path.join(exSynthDir, 'out');
   const [npx, synthArgs] = npxCdk8sSynth();
-  results.exampleSynth = measure('example app: npx cdk8s synth', npx, synthArgs, {
-    cwd: exSynthDir, env: { CDK8S_CNPG_OUTDIR: exSynthOut },
-    display: 'npx cdk8s synth (cwd: copy of cdk8s.yaml + lib/, CDK8S_CNPG_OUTDIR=out)',
-  });
+  // The floor of the user-facing command: an empty cdk8s app (one chart, no objects), measured in alternation with
+  // the example so that the machine's load affects both alike.
+  const emptyDir = fresh(path.join(WORK, 'empty'));
+  fs.writeFileSync(path.join(emptyDir, 'app.js'), [
+    '// An empty cdk8s app: one chart, no objects (written by bench/run.js).',
+    `const { App, Chart } = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'cdk8s'))});`,
+    'const app = new App();',
+    "new Chart(app, 'empty');",
+    'app.synth();',
+    '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(emptyDir, 'cdk8s.yaml'), "language: typescript\napp: node app.js\noutput: .cdk8s-cnpg/synth\n");
+  [results.exampleSynth, results.emptySynth] = measureInterleaved([
+    {
+      label: 'example app: npx cdk8s synth', cmd: npx, args: synthArgs,
+      opts: { cwd: exSynthDir, env: { CDK8S_CNPG_OUTDIR: exSynthOut }, display: 'npx cdk8s synth (cwd: copy of cdk8s.yaml + lib/, CDK8S_CNPG_OUTDIR=out)' },
+    },
+    {
+      label: 'empty app: npx cdk8s synth', cmd: npx, args: synthArgs,
+      opts: { cwd: emptyDir, display: 'npx cdk8s synth (cwd bench/work/empty, app: node app.js)' },
+    },
+  ], QUICK ? RUNS : Math.max(RUNS, 9));
   const outputFiles = k8sYamlFiles(exNodeOut);
   const outputBytes = outputFiles.reduce((n, f) => n + fs.statSync(path.join(exNodeOut, f)).size, 0);
   const outputDocs = outputFiles.reduce((n, f) => n + countDocs(path.join(exNodeOut, f)), 0);
@@ -236,32 +267,23 @@ function main() {
     log('kubectl not found: no kustomize floor');
   }
 
-  const emptyDir = fresh(path.join(WORK, 'empty'));
-  fs.writeFileSync(path.join(emptyDir, 'app.js'), [
-    '// An empty cdk8s app: one chart, no objects (written by bench/run.js).',
-    `const { App, Chart } = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'cdk8s'))});`,
-    'const app = new App();',
-    "new Chart(app, 'empty');",
-    'app.synth();',
-    '',
-  ].join('\n'));
-  fs.writeFileSync(path.join(emptyDir, 'cdk8s.yaml'), "language: typescript\napp: node app.js\noutput: .cdk8s-cnpg/synth\n");
   results.emptyNode = measure('empty app: node app.js', 'node', ['app.js'], {
     cwd: emptyDir, env: { CDK8S_OUTDIR: path.join(emptyDir, 'out-node') },
     display: 'CDK8S_OUTDIR=out-node node app.js (cwd bench/work/empty)',
   });
-  results.emptySynth = measure('empty app: npx cdk8s synth', npx, synthArgs, {
-    cwd: emptyDir, display: 'npx cdk8s synth (cwd bench/work/empty, app: node app.js)',
-  });
   if (!QUICK) {
     // Informational: the same two synth commands without cdk8s-cli's upgrade check (a network round trip).
     const [, noUpgrade] = npxCdk8sSynth(['--no-check-upgrade']);
-    results.exampleSynthNoUpgrade = measure('example app: npx cdk8s synth --no-check-upgrade', npx, noUpgrade, {
-      cwd: exSynthDir, env: { CDK8S_CNPG_OUTDIR: exSynthOut }, display: 'npx cdk8s synth --no-check-upgrade (example)',
-    });
-    results.emptySynthNoUpgrade = measure('empty app: npx cdk8s synth --no-check-upgrade', npx, noUpgrade, {
-      cwd: emptyDir, display: 'npx cdk8s synth --no-check-upgrade (empty app)',
-    });
+    [results.exampleSynthNoUpgrade, results.emptySynthNoUpgrade] = measureInterleaved([
+      {
+        label: 'example app: npx cdk8s synth --no-check-upgrade', cmd: npx, args: noUpgrade,
+        opts: { cwd: exSynthDir, env: { CDK8S_CNPG_OUTDIR: exSynthOut }, display: 'npx cdk8s synth --no-check-upgrade (example)' },
+      },
+      {
+        label: 'empty app: npx cdk8s synth --no-check-upgrade', cmd: npx, args: noUpgrade,
+        opts: { cwd: emptyDir, display: 'npx cdk8s synth --no-check-upgrade (empty app)' },
+      },
+    ]);
   }
 
   // 3. Scale --------------------------------------------------------------------------------------------------
@@ -378,6 +400,8 @@ function report({ results, targets, profiles, outputFiles, outputBytes, outputDo
   lines.push(`- Load average (1 min) at start/end: ${LOAD_START.toFixed(2)} / ${os.loadavg()[0].toFixed(2)} — other work on this machine inflates wall times; compare ratios measured side by side.`);
   lines.push(`- Code: git ${gitDescribe()} (lib/ as compiled before the run)`);
   lines.push(`- Method: each figure is the median of ${RUNS} run${RUNS > 1 ? 's' : ''}${WARMUP ? ` after ${WARMUP} warm-up run` : ', no warm-up'}; whole process; wall time = hrtime around the process; peak RSS = ${RSS_METHOD}.`);
+  lines.push('- The example and the empty app through `npx cdk8s synth` are measured in alternation'
+    + `${QUICK ? '' : ` (median of ${Math.max(RUNS, 9)} runs each)`}, so that the machine's load affects both alike.`);
   lines.push(`- Upstream: CDK8S_CNPG_UPSTREAM_DIR=${path.relative(ROOT, ENV.CDK8S_CNPG_UPSTREAM_DIR) || ENV.CDK8S_CNPG_UPSTREAM_DIR}; CDK8S_CNPG_OFFLINE=1.`);
   lines.push('- Cache: the library keeps parsed and rendered upstream manifests and compiled schema validators in the user cache'
     + ' (here bench/work/cache, filled by the warm-up run), keyed by digests; every figure is on that warm cache unless marked'
