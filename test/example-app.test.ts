@@ -168,7 +168,7 @@ describe('example app', () => {
     const list = statements.find(s => s.Action.includes('s3:ListBucket'))!;
     expect(list.Action).toEqual(['s3:ListBucket']);
     expect(list.Resource).toEqual(['arn:aws:s3:::my-postgres-backups']);
-    expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['postgres', 'postgres/*'] } });
+    expect(list.Condition).toBeUndefined(); // HeadBucket carries no s3:prefix (barman #929)
     const objects = statements.find(s => s.Action.includes('s3:GetObject'))!;
     expect(objects.Resource).toEqual(['arn:aws:s3:::my-postgres-backups/postgres/*']);
     expect(JSON.stringify(policy)).not.toMatch(/"\*"|s3:\*/);

@@ -17,11 +17,13 @@ export function s3PolicyDocument(o: S3PolicyOptions): Record<string, unknown> {
     Version: '2012-10-17',
     Statement: [
       {
+        // Not limited by an s3:prefix condition: barman-cloud checks the bucket with HeadBucket, which needs
+        // s3:ListBucket and carries no prefix, so such a condition denies it and WAL archiving fails from the
+        // first segment (EnterpriseDB/barman issues #929, #1145).
         Sid: 'ListArchive',
         Effect: 'Allow',
         Action: ['s3:ListBucket'],
         Resource: [`arn:aws:s3:::${o.bucket}`],
-        ...(o.prefix ? { Condition: { StringLike: { 's3:prefix': [o.prefix, `${o.prefix}/*`] } } } : {}),
       },
       {
         Sid: 'ReadWriteArchive',
