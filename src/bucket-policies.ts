@@ -14,9 +14,10 @@ export interface LifecycleRuleOptions {
  */
 export class BucketPolicies {
   /**
-   * The least-privilege IAM policy (JSON) for the credentials `db` uses: list the archive prefix, read and
-   * write objects under it, and delete them because the plugin enforces the retention policy. The same document
-   * serves MinIO-style policies for S3-compatible stores.
+   * The least-privilege IAM policy (JSON) for the credentials `db` uses: list the bucket (barman-cloud's
+   * HeadBucket check carries no prefix, so listing cannot be narrowed to it), read and write objects under the
+   * archive prefix, and delete them because the plugin enforces the retention policy. The same document serves
+   * MinIO-style policies for S3-compatible stores.
    *
    * @example fs.writeFileSync('dist/iam/test.policy.json', BucketPolicies.iamPolicy(db))
    */

@@ -360,7 +360,7 @@ export class ObjectStorage {
    * An S3-compatible store at a custom endpoint. Adds the boto3 checksum settings (`when_required`) that
    * MinIO, R2, B2 and Ceph need (plugin issue #393), and requests no server-side encryption unless asked.
    *
-   * @example ObjectStorage.s3Compatible({ endpointUrl: 'https://minio.lan:9000', bucket: 'pg', credentials: S3Credentials.fromSecret({ secretName: 'minio' }) })
+   * @example ObjectStorage.s3Compatible({ endpointUrl: 'https://minio.lan:9000', bucket: 'pg-backups', credentials: S3Credentials.fromSecret({ secretName: 'minio' }) })
    */
   public static s3Compatible(options: S3CompatibleOptions): ObjectStorage {
     return new ObjectStorage(ObjectStorageProvider.S3_COMPATIBLE, options.bucket, options.path, options);
