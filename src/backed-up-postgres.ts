@@ -66,8 +66,17 @@ export interface IRecoverySource {
   readonly database: string;
   /** The application database's owner. */
   readonly owner: string;
-  /** The Secret with the owner's credentials; a restore reuses it (secrets are not in the backup). */
-  readonly appSecretName: string;
+  /**
+   * The Secret with the owner's credentials that a restore reuses (secrets are not in the backup); undefined when
+   * the operator generated the source's, which belongs to the source Cluster and goes with it: the restore then
+   * gets a generated one of its own.
+   */
+  readonly restoreSecretName?: string;
+  /**
+   * Annotations of the instance ServiceAccount that give the pods their cloud identity (IAM role, Workload
+   * Identity); a restore needs the same access to the bucket.
+   */
+  readonly serviceAccountAnnotations: { [key: string]: string };
 }
 
 /** Props for `BackedUpPostgres`. */
@@ -233,6 +242,10 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
   public readonly owner: string;
   /** The Secret with the owner's credentials (`<cluster>-app` when generated). */
   public readonly appSecretName: string;
+  /** The Secret a restore reuses; undefined when the operator generates the app secret. */
+  public readonly restoreSecretName?: string;
+  /** Annotations of the instance ServiceAccount (cloud identity), empty when none. */
+  public readonly serviceAccountAnnotations: { [key: string]: string };
   /** Number of instances. */
   public readonly instances: number;
   /** Data volume size. */
@@ -280,7 +293,9 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
     this.destinationPath = this.objectStorage.destinationPath;
     this.readWriteServiceName = `${this.clusterName}-rw`;
     this.readOnlyServiceName = `${this.clusterName}-ro`;
-    this.appSecretName = credentials._secretName(this.clusterName) ?? `${this.clusterName}-app`;
+    this.restoreSecretName = credentials._secretName(this.clusterName);
+    this.appSecretName = this.restoreSecretName ?? `${this.clusterName}-app`;
+    this.serviceAccountAnnotations = { ...this.objectStorage._render().serviceAccountAnnotations };
     const sidecarResources: RenderedResources = props.sidecarResources
       ? renderResources(props.sidecarResources)
       : { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } };
@@ -332,7 +347,7 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
       },
     });
 
-    const annotations = rendered.serviceAccountAnnotations;
+    const annotations = this.serviceAccountAnnotations;
     this.cluster = new cnpg.Cluster(this, 'Resource', {
       metadata: metadata(this.clusterName),
       spec: {
@@ -351,7 +366,7 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
           initdb: {
             database: this.database,
             owner: this.owner,
-            ...(credentials._secretName(this.clusterName) ? { secret: { name: this.appSecretName } } : {}),
+            ...(this.restoreSecretName ? { secret: { name: this.restoreSecretName } } : {}),
           },
         },
         plugins: [{

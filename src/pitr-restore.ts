@@ -39,10 +39,16 @@ export interface RecoverySourceAttributes {
    */
   readonly owner?: string;
   /**
-   * The Secret with the owner's credentials (secrets are not in the backup).
-   * @default - `<serverName>-app`, the Secret CNPG generated for the source cluster
+   * An existing Secret with the owner's credentials for the restored cluster (secrets are not in the backup).
+   * @default - the operator generates `<restore>-app`
    */
   readonly appSecretName?: string;
+  /**
+   * Annotations for the restored cluster's instance ServiceAccount, for a cloud identity that can read the bucket
+   * (e.g. `eks.amazonaws.com/role-arn`).
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: { [key: string]: string };
 }
 
 /** Sources for a `PitrRestore` that are not a `BackedUpPostgres` in this app. */
@@ -61,7 +67,8 @@ export class RecoverySource {
       imageName: attrs.imageName ?? DEFAULT_POSTGRES_IMAGE,
       database: attrs.database ?? 'app',
       owner: attrs.owner ?? 'app',
-      appSecretName: attrs.appSecretName ?? `${attrs.serverName}-app`,
+      restoreSecretName: attrs.appSecretName,
+      serviceAccountAnnotations: { ...attrs.serviceAccountAnnotations },
       [EXTERNAL]: true,
     } as IRecoverySource;
   }
@@ -200,13 +207,16 @@ export class PitrRestore extends Construct {
       spec: {
         instances,
         imageName: this.imageName,
+        // The restore reads the same bucket as the source, so it needs the same cloud identity.
+        ...(Object.keys(source.serviceAccountAnnotations).length
+          ? { serviceAccountTemplate: { metadata: { annotations: { ...source.serviceAccountAnnotations } } } } : {}),
         storage: { size: quantityOf(storageSize), ...(props.storageClass ? { storageClass: props.storageClass } : {}) },
         bootstrap: {
           recovery: {
             source: 'source',
             database: source.database,
             owner: source.owner,
-            secret: { name: source.appSecretName },
+            ...(source.restoreSecretName ? { secret: { name: source.restoreSecretName } } : {}),
             ...(recoveryTarget ? { recoveryTarget: toGenerated(recoveryTarget) } : {}),
           },
         },

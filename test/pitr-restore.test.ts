@@ -1,6 +1,6 @@
 import { ApiObject, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import {
-  AppCredentials, BackupSchedule, PitrRestore, PitrRestoreProps, RecoverySource, RecoveryTarget,
+  AppCredentials, BackupSchedule, ObjectStorage, PitrRestore, PitrRestoreProps, RecoverySource, RecoveryTarget, S3Credentials,
 } from '../src';
 import { addOperators, backedUp, Doc, errorOf, expectPropError, find, synthAuthored, validateApp } from './util';
 
@@ -133,13 +133,29 @@ describe('PitrRestore', () => {
     expect(find(Testing.synth(chart), 'Cluster', 'test-restore').spec.bootstrap.recovery.recoveryTarget).toBeUndefined();
   });
 
-  test('a generated source secret is reused by name', () => {
-    // GIVEN
+  test('a generated source secret is not referenced: it belongs to the source Cluster and goes with it', () => {
+    // GIVEN a source whose app secret the operator generates (test-app, owned by the source Cluster)
     const chart = Testing.chart();
     // WHEN
     new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test-restore' });
-    // THEN
-    expect(find(Testing.synth(chart), 'Cluster', 'test-restore').spec.bootstrap.recovery.secret).toEqual({ name: 'test-app' });
+    // THEN the restore names no secret, so the operator generates test-restore-app for it
+    expect(find(Testing.synth(chart), 'Cluster', 'test-restore').spec.bootstrap.recovery.secret).toBeUndefined();
+  });
+
+  test('the source\'s cloud identity is carried over, so the restore can read the bucket', () => {
+    // GIVEN a source that reaches S3 through an IAM role
+    const chart = Testing.chart();
+    const iam = backedUp(chart, 'Iam', {
+      clusterName: 'iam',
+      objectStorage: ObjectStorage.s3({ bucket: 'my-backups', credentials: S3Credentials.fromIamRole({ roleArn: 'arn:aws:iam::123456789012:role/pg' }) }),
+    });
+    // WHEN
+    new PitrRestore(chart, 'Restore', { source: iam, clusterName: 'iam-restore' });
+    // THEN both clusters' ServiceAccounts carry the role
+    const docs = Testing.synth(chart);
+    const annotations = { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/pg' };
+    expect(find(docs, 'Cluster', 'iam').spec.serviceAccountTemplate.metadata.annotations).toEqual(annotations);
+    expect(find(docs, 'Cluster', 'iam-restore').spec.serviceAccountTemplate.metadata.annotations).toEqual(annotations);
   });
 
   test('archiveWal archives into the same ObjectStore under the restore\'s own server name', () => {
@@ -214,11 +230,12 @@ describe('PitrRestore', () => {
     expect(message).toContain('other-store');
   });
 
-  test('fromAttributes defaults the secret to the source\'s generated one', () => {
+  test('fromAttributes names no secret by default: the operator generates one for the restore', () => {
     // GIVEN / WHEN
     const src = RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://b/' });
     // THEN
-    expect(src.appSecretName).toBe('test-app');
+    expect(src.restoreSecretName).toBeUndefined();
+    expect(src.serviceAccountAnnotations).toEqual({});
     expect(src.owner).toBe('app');
     expect(src.database).toBe('app');
   });
