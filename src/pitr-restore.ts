@@ -129,7 +129,8 @@ export interface PitrRestoreProps {
  * A new Cluster bootstrapped by point-in-time recovery from a Barman Cloud archive, through `source` and
  * `externalClusters[].plugin` (never `recovery.backup`, which is reported broken for plugin backups), with the
  * target in `spec.bootstrap.recovery.recoveryTarget`. It carries over what the backup does not hold: the image,
- * the application database, owner and secret reference.
+ * the application database and owner, a user-given owner Secret, and the cloud identity of the instance
+ * ServiceAccount.
  *
  * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/#restoring-a-cluster
  */
