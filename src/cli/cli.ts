@@ -160,8 +160,13 @@ export function runCli(argv: string[], io: CliIo): number {
 
   const inputs: ValidationInput[] = [];
   try {
-    for (const file of args.paths.flatMap(filesOf)) {
-      for (const doc of readManifests(file)) inputs.push({ doc, source: file });
+    for (const p of args.paths) {
+      const files = filesOf(p);
+      // A folder without manifests is almost always a mistyped path: never report it as valid.
+      if (!files.length) throw new InputError(`${p}: no .yaml, .yml or .json files found`);
+      for (const file of files) {
+        for (const doc of readManifests(file)) inputs.push({ doc, source: file });
+      }
     }
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

@@ -2,11 +2,12 @@
  * Data safety of archives. A cluster that archives WAL into the folder it restores from, or two clusters that
  * archive into the same `<destinationPath>/<serverName>`, overwrite each other's WAL and backups; CNPG refuses
  * to start the second with "Expected empty archive" at best ([O] docs/src/recovery.md § "Restoring into a
- * Cluster with a Backup Section"; [P] issues #350, #683). `serverName` defaults to the cluster's name for
- * archiving ([P] config.go `NewFromCluster`) and to the external cluster's name for a recovery source
- * ([P] restore.go; [O] api/v1 `ExternalCluster` / barmanObjectStore `serverName` doc).
+ * Cluster with a Backup Section"; [P] issues #350, #683). With the plugin, `serverName` defaults to the
+ * cluster's own name for archiving, and also for a recovery or replica source ([P] config.go `NewFromCluster`:
+ * `recoveryServerName = cluster.Name` when unset); with the in-tree barmanObjectStore it defaults to the
+ * external cluster's name for a source ([O] api/v1 `ExternalCluster` / barmanObjectStore `serverName` doc).
  */
-import { barmanArchiver, recoverySource } from './cluster-model';
+import { barmanArchiver, externalClustersOf, recoveryOf, recoverySource } from './cluster-model';
 import { CNPG_GROUP, dig, Entry, isObj, str, ValidationContext } from './context';
 import { show } from './finding';
 import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
@@ -56,7 +57,7 @@ function recoveryFolder(ctx: ValidationContext, cluster: Entry): ArchiveFolder |
   const plugin = isObj(source.cluster.plugin) ? source.cluster.plugin : undefined;
   const objectName = str(dig(plugin, 'parameters')?.barmanObjectName);
   if (plugin?.name === BARMAN_PLUGIN_NAME && objectName) {
-    return pluginFolder(ctx, cluster, objectName, str(dig(plugin, 'parameters')?.serverName) || source.name);
+    return pluginFolder(ctx, cluster, objectName, str(dig(plugin, 'parameters')?.serverName) || cluster.name);
   }
   const inTree = isObj(source.cluster.barmanObjectStore) ? source.cluster.barmanObjectStore : undefined;
   const destination = str(inTree?.destinationPath);
@@ -69,8 +70,28 @@ function recoveryFolder(ctx: ValidationContext, cluster: Entry): ArchiveFolder |
 
 const same = (a: ArchiveFolder, b: ArchiveFolder): boolean => a.store === b.store && a.serverName === b.serverName;
 
+/**
+ * A plugin source (recovery or replica) without `serverName` reads the folder named after the cluster itself,
+ * not after the source: almost always a surprise. An error when the set shows the source under the external
+ * cluster's name (a Cluster of that name, or one archiving under it), else a warning.
+ */
+function checkSourceServerNames(ctx: ValidationContext, cluster: Entry): void {
+  const used = new Set([str(recoveryOf(cluster)?.source), str(dig(cluster.doc, 'spec', 'replica')?.source)].filter(n => n !== undefined));
+  for (const source of externalClustersOf(cluster).filter(c => c.name && used.has(c.name))) {
+    const plugin = isObj(source.cluster.plugin) ? source.cluster.plugin : undefined;
+    const parameters = dig(plugin, 'parameters');
+    if (plugin?.name !== BARMAN_PLUGIN_NAME || str(parameters?.serverName) || source.name === cluster.name) continue;
+    const known = ctx.find('Cluster', cluster.namespace, source.name!) !== undefined
+      || ctx.untrusted('Cluster', CNPG_GROUP).some(c => c !== cluster && str(barmanArchiver(c)?.parameters?.serverName) === source.name);
+    ctx.report(cluster, known ? 'error' : 'warning', `${source.path}.plugin.parameters.serverName`,
+      `not set, so the plugin reads the folder ${show(cluster.name)} (this cluster's own name), not ${show(source.name)}`,
+      `set serverName: ${show(source.name)} (the source's server name) in the plugin parameters`);
+  }
+}
+
 /** Checks that no archive is shared, and that no restore archives into its own source. */
 export function checkArchiveSafety(ctx: ValidationContext): void {
+  for (const cluster of ctx.untrusted('Cluster', CNPG_GROUP)) checkSourceServerNames(ctx, cluster);
   const archivers = new Map<string, Entry>();
   for (const cluster of ctx.untrusted('Cluster', CNPG_GROUP)) {
     const archive = archiveOf(ctx, cluster);
@@ -83,8 +104,9 @@ export function checkArchiveSafety(ctx: ValidationContext): void {
     const folderKey = `${archive.folder.store}\u0000${archive.folder.serverName}`;
     const clash = archivers.get(folderKey);
     if (clash) {
+      const suggestion = archive.folder.serverName === cluster.name ? `${cluster.namespace || 'default'}-${cluster.name}` : cluster.name;
       ctx.error(cluster, archive.path, `archives WAL to ${archive.folder.description}, where Cluster ${show(clash.namespace ? `${clash.namespace}/${clash.name}` : clash.name)} archives too: their WAL and backups would mix`,
-        `give each cluster its own serverName, e.g. serverName: ${show(cluster.name)}`);
+        `give each cluster its own serverName, e.g. serverName: ${show(suggestion)}`);
     }
     if (!clash) archivers.set(folderKey, cluster);
   }

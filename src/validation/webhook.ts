@@ -64,9 +64,13 @@ function checkBootstrapSources(ctx: ValidationContext, e: Entry): void {
     if (!source) {
       ctx.error(e, 'spec.bootstrap.recovery.source', `external cluster ${show(recoverySourceName)} not found (${known})`,
         `add an externalClusters entry named ${show(recoverySourceName)}, e.g. { name: ${show(recoverySourceName)}, plugin: { name: "barman-cloud.cloudnative-pg.io", parameters: { barmanObjectName: "s3-store", serverName: "test" } } }`);
-    } else if (!isObjectStoreSource(source.cluster) && !isObj(source.cluster.connectionParameters)) {
-      ctx.error(e, source.path, `recovery source ${show(recoverySourceName)} has no plugin, barmanObjectStore or connectionParameters`,
-        'add plugin: { name: "barman-cloud.cloudnative-pg.io", parameters: { barmanObjectName: "s3-store", serverName: "test" } }');
+    } else if (!isObjectStoreSource(source.cluster)) {
+      // The webhook wants an object store to recover from: "has no barman object store configuration nor plugin
+      // configuration". A live server is cloned with pg_basebackup instead.
+      const live = isObj(source.cluster.connectionParameters);
+      ctx.error(e, source.path, `recovery source ${show(recoverySourceName)} has no plugin or barmanObjectStore${live ? ' (connectionParameters alone are for pg_basebackup)' : ''}`,
+        live ? `to clone the live server use bootstrap: { pg_basebackup: { source: ${show(recoverySourceName)} } }; to restore a backup add plugin: { name: "barman-cloud.cloudnative-pg.io", parameters: { barmanObjectName: "s3-store", serverName: "test" } }`
+          : 'add plugin: { name: "barman-cloud.cloudnative-pg.io", parameters: { barmanObjectName: "s3-store", serverName: "test" } }');
     }
   }
   if (recovery && recoverySourceName === undefined && recovery.backup === undefined && recovery.volumeSnapshots === undefined) {

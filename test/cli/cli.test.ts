@@ -78,6 +78,7 @@ describe('cdk8s-cnpg usage', () => {
     ['a version is unknown', ['validate', '--cnpg-version', '1.99.0', 'x.yaml'], /unknown cnpg version "1\.99\.0" for --cnpg-version; supported: 1\.28\.0, 1\.28\.1, 1\.29\.1, 1\.30\.0/],
     ['a plugin version is unknown', ['validate', '--plugin-version=0.10.0', 'x.yaml'], /supported: 0\.9\.0, 0\.14\.0/],
     ['no file is given', ['validate'], /no files given/],
+    ['a folder holds no manifests', ['validate', path.join(__dirname)], /cli: no \.yaml, \.yml or \.json files found/],
     ['the command is unknown', ['check', 'x.yaml'], /unknown command "check"/],
   ] as Array<[string, string[] | (() => string[]), RegExp]>)('fails with exit code 2 when %s', (_name, argv, message) => {
     const { code, stderr, stdout } = run(...(typeof argv === 'function' ? argv() : argv));
