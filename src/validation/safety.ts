@@ -72,18 +72,21 @@ const same = (a: ArchiveFolder, b: ArchiveFolder): boolean => a.store === b.stor
 
 /**
  * A plugin source (recovery or replica) without `serverName` reads the folder named after the cluster itself,
- * not after the source: almost always a surprise. An error when the set shows the source under the external
- * cluster's name (a Cluster of that name, or one archiving under it), else a warning.
+ * not after the source: almost always a surprise. An error for a replica source (a replica of its own folder
+ * replicates nothing) and when the set shows the source under the external cluster's name (a Cluster of that
+ * name, or one archiving under it); otherwise a warning, since a restore under a former cluster's own name reads
+ * that name's folder on purpose.
  */
 function checkSourceServerNames(ctx: ValidationContext, cluster: Entry): void {
-  const used = new Set([str(recoveryOf(cluster)?.source), str(dig(cluster.doc, 'spec', 'replica')?.source)].filter(n => n !== undefined));
+  const replicaSource = str(dig(cluster.doc, 'spec', 'replica')?.source);
+  const used = new Set([str(recoveryOf(cluster)?.source), replicaSource].filter(n => n !== undefined));
   for (const source of externalClustersOf(cluster).filter(c => c.name && used.has(c.name))) {
     const plugin = isObj(source.cluster.plugin) ? source.cluster.plugin : undefined;
     const parameters = dig(plugin, 'parameters');
     if (plugin?.name !== BARMAN_PLUGIN_NAME || str(parameters?.serverName) || source.name === cluster.name) continue;
     const known = ctx.find('Cluster', cluster.namespace, source.name!) !== undefined
       || ctx.untrusted('Cluster', CNPG_GROUP).some(c => c !== cluster && str(barmanArchiver(c)?.parameters?.serverName) === source.name);
-    ctx.report(cluster, known ? 'error' : 'warning', `${source.path}.plugin.parameters.serverName`,
+    ctx.report(cluster, known || source.name === replicaSource ? 'error' : 'warning', `${source.path}.plugin.parameters.serverName`,
       `not set, so the plugin reads the folder ${show(cluster.name)} (this cluster's own name), not ${show(source.name)}`,
       `set serverName: ${show(source.name)} (the source's server name) in the plugin parameters`);
   }
