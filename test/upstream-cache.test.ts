@@ -59,6 +59,26 @@ describe('derived upstream data in the user cache', () => {
     expect(fs.statSync(blocker).isFile()).toBe(true);
   });
 
+  test('a patched upstream object is rendered afresh, not from the cache', () => {
+    // GIVEN a warm cache, and an app that patches the operator's Deployment
+    synthInFreshProcessState(path.join(tmp, 'warm-up'));
+    let text = '';
+    jest.isolateModules(() => {
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { App, Chart, ApiObject, JsonPatch } = require('cdk8s');
+      const { CnpgOperator } = require('../src');
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      const app = new App({ outdir: path.join(tmp, 'patched') });
+      const operator = new CnpgOperator(new Chart(app, 'operators'), 'Cnpg', { version: '1.28.0' });
+      ApiObject.of(operator).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'system-cluster-critical'));
+      // WHEN the app writes its files
+      app.synth();
+      text = fs.readFileSync(path.join(tmp, 'patched', 'operators.k8s.yaml'), 'utf-8');
+    });
+    // THEN the patch is in the written YAML
+    expect(text).toContain('priorityClassName: system-cluster-critical');
+  });
+
   test('a damaged cache entry is recomputed, not trusted', () => {
     // GIVEN a filled cache whose entries are then damaged
     synthInFreshProcessState(path.join(tmp, 'first'));
