@@ -11,7 +11,7 @@ import * as cnpg from '../imports/postgresql.cnpg.io';
 import { ensureAppValidation, warnOnce } from './private/app-validation';
 import { PropErrors } from './private/errors';
 import { checkImage } from './private/images';
-import { checkClusterName, checkNamespaceName, checkObjectName } from './private/names';
+import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
 import { checkResources, checkSize, quantityOf, renderResources, RenderedResources } from './private/resources';
 import { RetentionPolicy } from './retention-policy';
 import { BARMAN_PLUGIN_NAME, compareVersions, DEFAULT_POSTGRES_IMAGE } from './upstream/catalog';
@@ -420,7 +420,7 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
     // Names derived from a valid cluster name are valid: check only the ones the user gave.
     if (props.objectStoreName !== undefined) errors.addProblem(checkObjectName('objectStoreName', this.objectStoreName, 's3-store'));
     if (props.scheduledBackupName !== undefined) errors.addProblem(checkObjectName('scheduledBackupName', this.scheduledBackupName, 'pg-backup'));
-    if (props.serverName !== undefined && !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(this.serverName)) {
+    if (props.serverName !== undefined && !isServerName(this.serverName)) {
       errors.add('serverName', 'must be a folder name (letters, digits, "-", "_" and ".")', this.serverName, `use e.g. ${JSON.stringify(this.clusterName)}`);
     }
     this.objectStorage._problems('objectStorage').forEach(p => errors.addProblem(p));

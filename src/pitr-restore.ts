@@ -5,7 +5,7 @@ import * as cnpg from '../imports/postgresql.cnpg.io';
 import { declareExternal, ensureAppValidation } from './private/app-validation';
 import { PropErrors } from './private/errors';
 import { checkImage } from './private/images';
-import { checkClusterName, checkNamespaceName, checkObjectName } from './private/names';
+import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
 import { checkSize, quantityOf } from './private/resources';
 import { RecoveryTarget } from './recovery-target';
 import { BARMAN_PLUGIN_NAME, DEFAULT_POSTGRES_IMAGE } from './upstream/catalog';
@@ -172,7 +172,7 @@ export class PitrRestore extends Construct {
     errors.addProblem(checkClusterName(props.clusterName === undefined ? 'clusterName (from the construct id)' : 'clusterName', this.clusterName, 'test-restore'));
     if (source.namespace !== undefined) errors.addProblem(checkNamespaceName('source.namespace', source.namespace, 'databases'));
     errors.addProblem(checkObjectName('source.objectStoreName', source.objectStoreName, 's3-store'));
-    if (!source.serverName || !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(source.serverName)) {
+    if (!isServerName(source.serverName)) {
       errors.add('source.serverName', 'must be the folder the source archives into', source.serverName, 'use the source cluster\'s name, e.g. "test"');
     }
     if (!Number.isInteger(instances) || instances < 1) errors.add('instances', 'must be a whole number of at least 1', instances, 'use e.g. 1');
@@ -185,7 +185,7 @@ export class PitrRestore extends Construct {
     }
     this.target._problems('target').forEach(p => errors.addProblem(p));
     if (this.archiveServerName !== undefined) {
-      if (!/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(this.archiveServerName)) {
+      if (!isServerName(this.archiveServerName)) {
         errors.add('archiveServerName', 'must be a folder name (letters, digits, "-", "_" and ".")', this.archiveServerName, `use e.g. ${JSON.stringify(`${this.clusterName}-v2`)}`);
       } else if (this.archiveServerName === source.serverName) {
         // Data safety: archiving into the archive being restored corrupts it; CNPG refuses with "Expected empty archive".

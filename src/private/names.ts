@@ -26,6 +26,11 @@ export function checkNamespaceName(prop: string, value: string, example: string)
   return checkPattern(prop, value, DNS1123_LABEL, 63, 'must be a DNS-1123 label (lower-case letters, digits and "-")', example);
 }
 
+/** A server name: the folder under an ObjectStore's destinationPath a cluster archives into (one path segment). */
+export function isServerName(value: string | undefined): boolean {
+  return typeof value === 'string' && /^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(value);
+}
+
 /** A Secret key (letters, digits, "-", "_", "."). */
 export function checkSecretKey(prop: string, value: string, example: string): PropProblem | undefined {
   return checkPattern(prop, value, /^[-._a-zA-Z0-9]+$/, 253, 'must be a Secret key (letters, digits, "-", "_" and ".")', example);
