@@ -52,7 +52,10 @@ export enum BackupTarget {
 
 /** What a restore needs to know about the database it restores. */
 export interface IRecoverySource {
-  /** The namespace of the ObjectStore (and so of the restore). */
+  /**
+   * The namespace of the ObjectStore (and so of the restore).
+   * @default - the restore's chart namespace
+   */
   readonly namespace?: string;
   /** The ObjectStore holding the archive. */
   readonly objectStoreName: string;
@@ -70,6 +73,7 @@ export interface IRecoverySource {
    * The Secret with the owner's credentials that a restore reuses (secrets are not in the backup); undefined when
    * the operator generated the source's, which belongs to the source Cluster and goes with it: the restore then
    * gets a generated one of its own.
+   * @default - none: the operator generates `<restore>-app`
    */
   readonly restoreSecretName?: string;
   /**
