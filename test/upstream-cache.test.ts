@@ -59,7 +59,7 @@ describe('derived upstream data in the user cache', () => {
     expect(fs.statSync(blocker).isFile()).toBe(true);
   });
 
-  test('a patched upstream object is rendered afresh, not from the cache', () => {
+  test('an upstream object changed through an escape hatch is rendered afresh, not from the cache', () => {
     // GIVEN a warm cache, and an app that patches the operator's Deployment
     synthInFreshProcessState(path.join(tmp, 'warm-up'));
     let text = '';
@@ -71,12 +71,14 @@ describe('derived upstream data in the user cache', () => {
       const app = new App({ outdir: path.join(tmp, 'patched') });
       const operator = new CnpgOperator(new Chart(app, 'operators'), 'Cnpg', { version: '1.28.0' });
       ApiObject.of(operator).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'system-cluster-critical'));
+      operator.apiObjects.find((o: any) => o.kind === 'Namespace').metadata.addLabel('team', 'db');
       // WHEN the app writes its files
       app.synth();
       text = fs.readFileSync(path.join(tmp, 'patched', 'operators.k8s.yaml'), 'utf-8');
     });
-    // THEN the patch is in the written YAML
+    // THEN the patch and the label are in the written YAML
     expect(text).toContain('priorityClassName: system-cluster-critical');
+    expect(text).toMatch(/kind: Namespace\nmetadata:\n  labels:\n(.*\n)*?    team: db/);
   });
 
   test('a damaged cache entry is recomputed, not trusted', () => {

@@ -18,10 +18,13 @@ export class UpstreamObject extends ApiObject {
   }
 
   private patched = false;
+  // Escape hatches may also change metadata (`ApiObject.of(x).metadata.addLabel(...)`): remember it as included.
+  private readonly pristineMetadata: string;
 
   constructor(scope: Construct, id: string, public readonly document: Manifest) {
     super(scope, id, document);
     Object.defineProperty(this, UPSTREAM, { value: true });
+    this.pristineMetadata = JSON.stringify(this.metadata.toJson());
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
@@ -30,7 +33,9 @@ export class UpstreamObject extends ApiObject {
   }
 
   public toJson(): any {
-    if (!this.patched && Object.keys(Chart.of(this).labels).length === 0) return this.document;
+    const unchanged = !this.patched && Object.keys(Chart.of(this).labels).length === 0
+      && JSON.stringify(this.metadata.toJson()) === this.pristineMetadata;
+    if (unchanged) return this.document;
     const json = super.toJson();
     if (CLUSTER_SCOPED_KINDS.has(this.kind) && !this.document.metadata?.namespace) delete json.metadata.namespace;
     return json;
