@@ -9,3 +9,4 @@ export * from './app-credentials';
 export * from './backup-schedule';
 export * from './retention-policy';
 export * from './bucket-policies';
+export * from './external-objects';
