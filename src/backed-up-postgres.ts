@@ -3,6 +3,7 @@ import { ApiObject, Chart, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { AppCredentials } from './app-credentials';
+import { BackupMonitoring, Monitoring } from './backup-monitoring';
 import { BackupSchedule } from './backup-schedule';
 import { BarmanPluginVersion } from './barman-plugin';
 import { ObjectStorage } from './object-storage';
@@ -208,6 +209,12 @@ export interface BackedUpPostgresProps {
    * @default - the BarmanPlugin in the app, else the newest
    */
   readonly pluginVersion?: BarmanPluginVersion;
+  /**
+   * A PodMonitor and a PrometheusRule whose alerts follow the schedule (see `BackupMonitoring`); they need the
+   * Prometheus Operator's CRDs. `Monitoring.none()` leaves them out.
+   * @default Monitoring.prometheusOperator()
+   */
+  readonly monitoring?: Monitoring;
 }
 
 /** WAL compressions the ObjectStore CRD accepts; base backups accept fewer. */
@@ -268,6 +275,10 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
   public readonly objectStore: ApiObject;
   /** The `ScheduledBackup`. */
   public readonly scheduledBackup: ApiObject;
+  /** Whether the schedule takes a backup as soon as it is created. */
+  public readonly immediateBackup: boolean;
+  /** The PodMonitor and PrometheusRule; undefined with `Monitoring.none()`. */
+  public readonly monitoring?: BackupMonitoring;
 
   constructor(scope: Construct, id: string, props: BackedUpPostgresProps) {
     super(scope, id);
@@ -294,6 +305,7 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
     this.retentionPolicy = props.retentionPolicy ?? RetentionPolicy.days(7);
     this.schedule = props.schedule ?? BackupSchedule.daily();
     this.scheduledBackupName = props.scheduledBackupName ?? `${this.clusterName}-backup`;
+    this.immediateBackup = props.immediateBackup ?? true;
     this.destinationPath = this.objectStorage.destinationPath;
     this.readWriteServiceName = `${this.clusterName}-rw`;
     this.readOnlyServiceName = `${this.clusterName}-ro`;
@@ -387,13 +399,16 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
       spec: {
         cluster: { name: this.clusterName },
         schedule: this.schedule.expression,
-        immediate: props.immediateBackup ?? true,
+        immediate: this.immediateBackup,
         backupOwnerReference: (props.backupOwnerReference ?? BackupOwnerReference.NONE) as string as cnpg.ScheduledBackupSpecBackupOwnerReference,
         method: cnpg.ScheduledBackupSpecMethod.PLUGIN,
         pluginConfiguration: { name: BARMAN_PLUGIN_NAME },
         ...(props.backupTarget ? { target: props.backupTarget as string as cnpg.ScheduledBackupSpecTarget } : {}),
       },
     });
+
+    const monitoring = props.monitoring ?? Monitoring.prometheusOperator();
+    if (monitoring.enabled) this.monitoring = new BackupMonitoring(this, 'Monitoring', { database: this, ...monitoring.options });
   }
 
   /** Adds a problem for every prop that is wrong; the defaults are resolved already. */

@@ -2,6 +2,8 @@ export * from './cnpg-operator';
 export * from './cert-manager';
 export * from './barman-plugin';
 export * from './backed-up-postgres';
+export * from './backup-monitoring';
+export * from './restore-drill';
 export * from './pitr-restore';
 export * from './recovery-target';
 export * from './object-storage';
