@@ -13,7 +13,8 @@ import { App, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   AppCredentials, BackedUpPostgres, BucketPolicies, BackupOwnerReference, BackupSchedule, BarmanPlugin, BarmanPluginVersion,
-  CertManager, CnpgOperator, CnpgVersion, Compression, ObjectStorage, PitrRestore, RecoveryTarget, S3Credentials,
+  CertManager, CnpgOperator, CnpgVersion, Compression, DrillSchedule, Monitoring, ObjectStorage, PitrRestore, RecoveryTarget,
+  RestoreDrill, S3Credentials,
 } from './index';
 import { publishDirectory } from './private/atomic-output';
 
@@ -45,9 +46,10 @@ export class OperatorsChart extends Chart {
   }
 }
 
-/** The database `test`, backed up hourly to S3. */
+/** The database `test`, backed up hourly to S3, with alerts that follow its schedule and a weekly restore drill. */
 export class DatabaseChart extends Chart {
   public readonly postgres: BackedUpPostgres;
+  public readonly drill: RestoreDrill;
   constructor(scope: Construct, id: string, settings: ExampleSettings) {
     super(scope, id, { namespace: settings.namespace });
     this.postgres = new BackedUpPostgres(this, 'Postgres', {
@@ -68,6 +70,13 @@ export class DatabaseChart extends Chart {
       scheduledBackupName: 'pg-backup',
       backupOwnerReference: BackupOwnerReference.SELF,
       pluginVersion: BarmanPluginVersion.V0_9_0,
+      // A PodMonitor and a PrometheusRule (the default, spelled out): needs the Prometheus Operator's CRDs.
+      monitoring: Monitoring.prometheusOperator(),
+    });
+    // Every Sunday at 04:00: restore to 15 minutes ago into test-drill, probe it, delete it.
+    this.drill = new RestoreDrill(this, 'RestoreDrill', {
+      source: this.postgres,
+      schedule: DrillSchedule.weekly({ hour: 4 }),
     });
   }
 }

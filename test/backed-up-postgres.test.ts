@@ -23,7 +23,7 @@ describe('BackedUpPostgres with defaults', () => {
 
   test('snapshot of the objects we author', () => {
     // THEN
-    expect(docs.map(d => d.kind).sort()).toEqual(['Cluster', 'ObjectStore', 'ScheduledBackup']);
+    expect(docs.map(d => d.kind).sort()).toEqual(['Cluster', 'ObjectStore', 'PodMonitor', 'PrometheusRule', 'ScheduledBackup']);
     expect(docs).toMatchSnapshot();
   });
 
@@ -34,7 +34,7 @@ describe('BackedUpPostgres with defaults', () => {
 
   test('all objects are in the chart\'s namespace', () => {
     // THEN
-    expect(docs.map(d => d.metadata.namespace)).toEqual(['databases', 'databases', 'databases']);
+    expect(docs.map(d => d.metadata.namespace)).toEqual(['databases', 'databases', 'databases', 'databases', 'databases']);
     expect(pg.namespace).toBe('databases');
   });
 
@@ -169,13 +169,13 @@ describe('BackedUpPostgres', () => {
     for (const d of Testing.synth(chart)) expect(d.metadata.namespace).toBeUndefined();
   });
 
-  test('an explicit namespace is used for all three objects', () => {
+  test('an explicit namespace is used for all objects (the monitoring ones too)', () => {
     // GIVEN
     const chart = new Chart(Testing.app(), 'test', { namespace: 'chart-ns' });
     // WHEN
     backedUp(chart, 'Test', { namespace: 'databases' });
     // THEN
-    expect(Testing.synth(chart).map((d: Doc) => d.metadata.namespace)).toEqual(['databases', 'databases', 'databases']);
+    expect(Testing.synth(chart).map((d: Doc) => d.metadata.namespace)).toEqual(['databases', 'databases', 'databases', 'databases', 'databases']);
   });
 
   test('every prop is rendered where CNPG reads it', () => {

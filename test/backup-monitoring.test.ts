@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { BackupAlert, BackupMonitoring, BackupSchedule, Monitoring, RetentionPolicy } from '../src';
 import { cnpgSchedulePeriodSeconds, cronJobSchedulePeriodSeconds } from '../src/private/schedule-period';
@@ -158,6 +160,15 @@ describe('BackupMonitoring objects', () => {
     expect(out.spec.groups[0].interval).toBe('2m');
     expect(out.metadata.labels).toEqual({ release: 'prom' });
   });
+});
+
+test('every runbook_url anchor is a README section (GitHub heading slugs)', () => {
+  // GIVEN the README's headings as GitHub links them
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf-8');
+  const slugs = new Set([...readme.matchAll(/^#+ (.+)$/gm)].map(m => m[1].trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')));
+  // THEN every alert of the database and of the drill has its section
+  for (const alert of [...ALL_ALERTS, 'PostgresRestoreDrillNotSucceeding']) expect(slugs).toContain(alert.toLowerCase());
+  expect(slugs).toContain('know-that-backups-run');
 });
 
 describe('BackupMonitoring options', () => {

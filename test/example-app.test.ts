@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { ruleFileOf, runPromtool } from './promtool';
 import { cleanupTempDirs, Doc, find, findPlaintextSecrets, loadYamlFile, readTree, tempDir, withEnv } from './util';
 import { buildExampleApp, exampleSettings, synthExample } from '../src/main';
 import { formatFinding, validateManifests } from '../src/validation';
@@ -145,6 +146,26 @@ describe('example app', () => {
     // THEN there is no finding at all, and the plugin's own cert-manager objects were among the inputs
     expect(findings.map(f => formatFinding(f))).toEqual([]);
     expect(operators.filter(d => d.apiVersion === 'cert-manager.io/v1').map(d => d.kind).sort()).toEqual(['Certificate', 'Certificate', 'Issuer']);
+  });
+
+  test('dist/ holds a PodMonitor and a PrometheusRule for test that promtool check rules accepts', () => {
+    // THEN
+    const podMonitor = find(database, 'PodMonitor', 'test');
+    expect(podMonitor.spec.selector.matchLabels).toEqual({ 'cnpg.io/cluster': 'test', 'cnpg.io/podRole': 'instance' });
+    const rules = database.filter(d => d.kind === 'PrometheusRule');
+    expect(rules.map(r => r.metadata.name).sort()).toEqual(['test-backups', 'test-restore-drill']);
+    const result = runPromtool(() => ['check', 'rules', 'rules.yml'], { 'rules.yml': ruleFileOf(rules, { keepAnnotations: true }) });
+    expect(result.output).toContain('SUCCESS: 8 rules found');
+    expect(result.status).toBe(0);
+  });
+
+  test('dist/ holds a weekly restore drill of test', () => {
+    // THEN
+    const cronJob = find(database, 'CronJob', 'test-restore-drill');
+    expect(cronJob.metadata.namespace).toBe('cnpg-system');
+    expect(cronJob.spec.schedule).toBe('0 4 * * 0');
+    expect(JSON.parse(find(database, 'ConfigMap', 'test-restore-drill').data['restore.json']).spec.externalClusters[0].plugin.parameters)
+      .toEqual({ barmanObjectName: 's3-store', serverName: 'test' });
   });
 
   test('no plaintext secret in any synthesized document', () => {

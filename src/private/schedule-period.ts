@@ -21,10 +21,16 @@ const DESCRIPTORS: Readonly<Record<string, string>> = {
   '@hourly': '0 0 * * * *',
 };
 
-const BOUNDS: ReadonlyArray<readonly [number, number, readonly string[]?]> = [
-  [0, 59], [0, 59], [0, 23], [1, 31],
-  [1, 12, ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']],
-  [0, 6, ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']],
+interface Bounds {
+  readonly min: number;
+  readonly max: number;
+  readonly names?: string[];
+}
+
+const BOUNDS: Bounds[] = [
+  { min: 0, max: 59 }, { min: 0, max: 59 }, { min: 0, max: 23 }, { min: 1, max: 31 },
+  { min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  { min: 0, max: 6, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
 ];
 
 /** Go `time.ParseDuration` units in seconds. */
@@ -62,7 +68,7 @@ function everyPeriod(duration: string): number {
 }
 
 /** Expands one field to its set of values (the syntax was checked by the shared parser). */
-function expand(text: string, [min, max, names]: readonly [number, number, readonly string[]?]): Set<number> {
+function expand(text: string, { min, max, names }: Bounds): Set<number> {
   const out = new Set<number>();
   const num = (s: string) => {
     const byName = names?.indexOf(s.toUpperCase()) ?? -1;
