@@ -192,7 +192,10 @@ export class RestoreDrill extends Construct {
     }
     checkImage(errors, image, 'image');
     const chartNamespace = Chart.of(this).namespace;
-    if (source.namespace !== chartNamespace) {
+    if (chartNamespace === undefined) {
+      // A RoleBinding's ServiceAccount subject needs its namespace, and `kubectl apply -n` does not fill it in.
+      errors.add('scope', 'must be in a chart with a namespace (the RoleBinding names the ServiceAccount with its namespace)', this.node.path, 'use new Chart(app, "db", { namespace: "databases" })');
+    } else if (source.namespace !== chartNamespace) {
       errors.add('source', `is in namespace ${JSON.stringify(source.namespace)}, the drill in ${JSON.stringify(chartNamespace)}; a drill restores in its own namespace`, source.node.path, 'put the drill in a chart with the source\'s namespace');
     }
     errors.throwIfAny();
@@ -219,7 +222,7 @@ export class RestoreDrill extends Construct {
       kind: 'RoleBinding',
       metadata,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.name, ...(chartNamespace ? { namespace: chartNamespace } : {}) }],
+      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: chartNamespace }],
     });
     new ApiObject(this, 'ConfigMap', {
       apiVersion: 'v1',

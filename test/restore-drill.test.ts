@@ -184,6 +184,12 @@ describe('RestoreDrill options', () => {
     expectPropError(message, { path: 'db/Drill', prop, value, fix });
   });
 
+  test('fails when the drill\'s chart has no namespace', () => {
+    const chart = new Chart(Testing.app(), 'db');
+    const message = errorOf(() => new RestoreDrill(chart, 'Drill', { source: backedUp(chart, 'Pg') }));
+    expectPropError(message, { path: 'db/Drill', prop: 'scope', value: 'db/Drill', fix: 'namespace: "databases"' });
+  });
+
   test('fails when the drill is in another namespace than its source', () => {
     const app = Testing.app();
     const pg = backedUp(new Chart(app, 'db', { namespace: 'db' }), 'Pg');
