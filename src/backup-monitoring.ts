@@ -236,7 +236,9 @@ function humanDuration(seconds: number): string {
 }
 
 /** The rules for one cluster, selected by `selector` (`{namespace="…",cluster="…"}`). */
-function backupAlertRules(w: BackupAlertWindows, selector: string, who: string, runbookUrl: string, identity: { [key: string]: string }): AlertRule[] {
+function backupAlertRules(
+  w: BackupAlertWindows, selector: string, who: string, runbookUrl: string, identity: { [key: string]: string },
+): AlertRule[] {
   const by = 'by (namespace, cluster)';
   const m = (name: string, extra = '') => `${name}${extra ? selector.replace('{', `{${extra},`) : selector}`;
   const rule = (alert: BackupAlert, severity: string, expr: string, forDuration: string, summary: string, description: string): AlertRule => ({
@@ -272,14 +274,14 @@ function backupAlertRules(w: BackupAlertWindows, selector: string, who: string, 
       + ` and (${m(METRIC.archiverLastFailedTime)} > ${m(METRIC.archiverLastArchivedTime)})`,
       '10m',
       `PostgreSQL ${who}: WAL archiving is failing on {{ $labels.pod }}`,
-      `archive_command fails on {{ $labels.pod }} and no WAL segment was archived since: point-in-time recovery stops at the last archived segment and pg_wal fills up.`),
+      'archive_command fails on {{ $labels.pod }} and no WAL segment was archived since: point-in-time recovery stops at the last archived segment and pg_wal fills up.'),
     rule(BackupAlert.WAL_ARCHIVE_BACKLOG, 'warning',
       // Never empty for 30 min and not shrinking: archiving is stuck or slower than the writes. Idle: 0 ready.
       `(min_over_time(${m(METRIC.walArchiveStatus, 'value="ready"')}[30m]) > 0)`
       + ` and (deriv(${m(METRIC.walArchiveStatus, 'value="ready"')}[30m]) >= 0)`,
       '15m',
       `PostgreSQL ${who}: WAL segments are waiting to be archived on {{ $labels.pod }}`,
-      `{{ $value }} WAL segments of {{ $labels.pod }} have waited for archiving for more than 30 minutes and the backlog does not shrink.`),
+      '{{ $value }} WAL segments of {{ $labels.pod }} have waited for archiving for more than 30 minutes and the backlog does not shrink.'),
   ];
   if (w.retentionSeconds !== undefined) {
     rules.push(rule(BackupAlert.RETENTION_NOT_PRUNING, 'warning',

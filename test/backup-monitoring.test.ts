@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { BackupAlert, BackupMonitoring, BackupSchedule, Monitoring, RetentionPolicy } from '../src';
-import { cnpgSchedulePeriodSeconds, cronJobSchedulePeriodSeconds } from '../src/private/schedule-period';
 import { Expectation, promtoolScenario, ruleFileOf, runPromtool, Series } from './promtool';
 import { addOperators, backedUp, Doc, errorOf, expectPropError, find, synthAuthored, validateApp } from './util';
+import { cnpgSchedulePeriodSeconds, cronJobSchedulePeriodSeconds } from '../src/private/schedule-period';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -323,7 +323,9 @@ describe('alerts under promtool', () => {
     const both = (alert: string) => [...firing(alert, 'hourly'), ...firing(alert, 'weekly')];
     check(60, [...dbSeries('hourly', times, never), ...dbSeries('weekly', times, never)], [
       ...quiet([HOUR, 1.9 * HOUR]),
-      ...[2.5 * HOUR, 3 * HOUR, 4 * HOUR].map(at => ({ at, alert: BackupAlert.BACKUP_NEVER_COMPLETED, firing: both(BackupAlert.BACKUP_NEVER_COMPLETED) })),
+      ...[2.5 * HOUR, 3 * HOUR, 4 * HOUR].map(at => ({
+        at, alert: BackupAlert.BACKUP_NEVER_COMPLETED, firing: both(BackupAlert.BACKUP_NEVER_COMPLETED),
+      })),
       // 0 is "no backup", not a backup from 1970.
       ...quiet([4 * HOUR], [BackupAlert.BACKUP_TOO_OLD, BackupAlert.RETENTION_NOT_PRUNING, BackupAlert.BACKUP_FAILED]),
     ]);

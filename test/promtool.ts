@@ -60,7 +60,9 @@ export interface Expectation {
 }
 
 /** Runs one promtool unit-test scenario over `rules`; returns promtool's verdict. */
-export function promtoolScenario(rules: Doc, scenario: { stepSeconds: number; series: Series[]; expect: Expectation[] }): { status: number; output: string } {
+export function promtoolScenario(
+  rules: Doc, scenario: { stepSeconds: number; series: Series[]; expect: Expectation[] },
+): { status: number; output: string } {
   const step = `${scenario.stepSeconds}s`;
   const test = {
     rule_files: ['rules.yml'],

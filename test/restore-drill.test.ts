@@ -4,10 +4,10 @@ import * as path from 'path';
 import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { BackupSchedule, DrillSchedule, Monitoring, RestoreDrill } from '../src';
-import { RESTORE_DRILL_SCRIPT } from '../src/private/restore-drill-script';
-import { validateManifests } from '../src/validation';
 import { promtoolScenario, ruleFileOf, runPromtool } from './promtool';
 import { addOperators, backedUp, cleanupTempDirs, Doc, errorOf, expectPropError, find, synthAuthored, tempDir, validateApp } from './util';
+import { RESTORE_DRILL_SCRIPT } from '../src/private/restore-drill-script';
+import { validateManifests } from '../src/validation';
 
 const DAY = 86400;
 
@@ -103,7 +103,8 @@ describe('RestoreDrill with defaults', () => {
     ];
     // THEN quiet at 8 days (a week and a day), firing at 11 (1.5 weeks = 10.5 days)
     const r1 = promtoolScenario(rules, {
-      stepSeconds: step, series: rotting,
+      stepSeconds: step,
+      series: rotting,
       expect: [
         { at: 8 * DAY, alert: 'PostgresRestoreDrillNotSucceeding', firing: [] },
         { at: 11 * DAY, alert: 'PostgresRestoreDrillNotSucceeding', firing },
@@ -112,7 +113,8 @@ describe('RestoreDrill with defaults', () => {
     expect(r1.output).toContain('SUCCESS');
     // a drill created at t=0 that never succeeded (no last_successful_time series at all)
     const r2 = promtoolScenario(rules, {
-      stepSeconds: step, series: [rotting[0]],
+      stepSeconds: step,
+      series: [rotting[0]],
       expect: [
         { at: 2 * DAY, alert: 'PostgresRestoreDrillNotSucceeding', firing: [] },
         { at: 11 * DAY, alert: 'PostgresRestoreDrillNotSucceeding', firing },
@@ -237,7 +239,14 @@ exit 99
     readonly startedAt: number;
   }
 
-  function runDrill(shell: string, scenario: string, options: { env?: Record<string, string>; leftover?: boolean; deleteFailures?: number; killAfterMs?: number } = {}): Promise<Run> {
+  interface DrillOptions {
+    readonly env?: Record<string, string>;
+    readonly leftover?: boolean;
+    readonly deleteFailures?: number;
+    readonly killAfterMs?: number;
+  }
+
+  function runDrill(shell: string, scenario: string, options: DrillOptions = {}): Promise<Run> {
     const dir = tempDir('cdk8s-cnpg-drill-');
     const bin = path.join(dir, 'bin');
     fs.mkdirSync(bin);
@@ -275,7 +284,10 @@ exit 99
         clearTimeout(guard);
         const read = (f: string) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf-8') : '');
         resolve({
-          code, signal, output, startedAt,
+          code,
+          signal,
+          output,
+          startedAt,
           calls: read('calls').split('\n').filter(l => l),
           result: read('result').trim(),
           created: read('created.json') ? JSON.parse(read('created.json')) : undefined,
