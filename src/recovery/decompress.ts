@@ -6,7 +6,7 @@
  * capped so a hostile file cannot exhaust memory.
  */
 import * as zlib from 'zlib';
-import { decompress as zstdDecompress } from 'fzstd';
+import { Decompress as ZstdDecompress } from 'fzstd';
 import { decodeSnappyFraming } from './snappy-framing';
 
 /** A WAL compression barman-cloud writes. */
@@ -69,9 +69,17 @@ export async function decompress(data: Buffer, compression: WalCompression | und
         return out.subarray(0, pos);
       }
       case 'zstd': {
-        const out = zstdDecompress(data, new Uint8Array(maxBytes + 1));
-        if (out.length > maxBytes) throw tooBig();
-        return Buffer.from(out.buffer, out.byteOffset, out.length);
+        checkZstdFrame(data, maxBytes);
+        // Streaming, so the limit holds even when the frame does not state its size (copy_stream omits it).
+        const chunks: Uint8Array[] = [];
+        let total = 0;
+        const stream = new ZstdDecompress(chunk => {
+          total += chunk.length;
+          if (total > maxBytes) throw tooBig();
+          chunks.push(chunk);
+        });
+        stream.push(data, true);
+        return Buffer.concat(chunks, total);
       }
       case 'lz4': {
         const dst = new Uint8Array(maxBytes + 1);
@@ -94,6 +102,28 @@ export async function decompress(data: Buffer, compression: WalCompression | und
   } catch (e) {
     if (e instanceof DecompressionError) throw e;
     throw new DecompressionError(`is not valid ${compression} data (${(e as Error).message ?? String(e)})`);
+  }
+}
+
+/**
+ * Refuses a zstd frame that announces more output than allowed, or a window over 128 MiB, before the decoder
+ * allocates for it (RFC 8878 §3.1.1.1: frame header descriptor, window descriptor, frame content size).
+ */
+function checkZstdFrame(data: Buffer, maxBytes: number): void {
+  if (data.length < 6 || data.readUInt32LE(0) !== 0xfd2fb528) throw new Error('not a zstd frame');
+  const fhd = data[4];
+  const singleSegment = (fhd >> 5) & 1;
+  let p = 5;
+  if (!singleSegment) {
+    const wd = data[p++];
+    const windowLog = 10 + (wd >> 3);
+    if (windowLog > 27) throw new DecompressionError(`zstd window of 2^${windowLog} bytes is larger than a WAL segment needs`);
+  }
+  p += [0, 1, 2, 4][fhd & 3];
+  const fcsSize = [singleSegment ? 1 : 0, 2, 4, 8][fhd >> 6];
+  if (fcsSize && p + fcsSize <= data.length) {
+    const fcs = fcsSize === 1 ? data[p] : fcsSize === 2 ? data.readUInt16LE(p) + 256 : fcsSize === 4 ? data.readUInt32LE(p) : Number(data.readBigUInt64LE(p));
+    if (fcs > maxBytes) throw new DecompressionError(`decompresses to more than ${maxBytes} bytes`);
   }
 }
 
