@@ -49,6 +49,11 @@ export interface WindowTarget {
   readonly lsn?: bigint;
   /** @default false */
   readonly exclusive?: boolean;
+  /**
+   * The backup pinned with `backupID`.
+   * @default - CNPG chooses
+   */
+  readonly backupId?: string;
 }
 
 /** The verdict on a target. */
@@ -237,7 +242,10 @@ export async function analyseWindow(catalog: ArchiveCatalog, load: SegmentLoader
   }
 
   async function judge(target: WindowTarget): Promise<TargetVerdict> {
-    const cnpg = cnpgBackupChoice(catalog.backups, { time: target.time, lsn: target.lsn, targetTli: options.targetTli ?? '' });
+    const cnpg = cnpgBackupChoice(catalog.backups, { backupId: target.backupId, time: target.time, lsn: target.lsn, targetTli: options.targetTli ?? '' });
+    if (target.backupId && !cnpg) {
+      return { recoverable: false, backupId: null, cnpgWouldChoose: null, pinBackupId: false, reason: `not recoverable: the archive has no completed backup ${JSON.stringify(target.backupId)}` };
+    }
     const cnpgReach = cnpg && reaches.find(r => r.backup === cnpg);
     const cnpgProblem = cnpgReach ? await works(cnpgReach, target) : 'CNPG finds no backup for this target ("no target backup found")';
     if (!cnpgProblem) {
@@ -245,7 +253,7 @@ export async function analyseWindow(catalog: ArchiveCatalog, load: SegmentLoader
     }
     // Newest first: the shortest replay.
     const candidates = [...reaches].filter(r => !r.unusable).sort((a, b) => (a.backup.beginTime! > b.backup.beginTime! ? -1 : 1));
-    for (const r of candidates) {
+    for (const r of target.backupId ? [] : candidates) {
       if (r === cnpgReach) continue;
       if (!(await works(r, target))) {
         return {
