@@ -117,6 +117,11 @@ export interface S3ReaderOptions {
   readonly ca?: string;
   /** @default 30000 */
   readonly timeoutMs?: number;
+  /**
+   * Keys per listing request.
+   * @default 1000
+   */
+  readonly pageSize?: number;
 }
 
 const encodeKey = (key: string) => key.split('/').map(p => encodeURIComponent(p).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
@@ -140,7 +145,7 @@ export class S3Reader implements ObjectReader {
     const out: ListedObject[] = [];
     let token: string | undefined;
     for (let page = 0; ; page++) {
-      const query = new URLSearchParams({ 'list-type': '2', 'prefix': prefix, 'max-keys': '1000', ...(token ? { 'continuation-token': token } : {}) });
+      const query = new URLSearchParams({ 'list-type': '2', 'prefix': prefix, 'max-keys': String(this.options.pageSize ?? 1000), ...(token ? { 'continuation-token': token } : {}) });
       const body = (await this.request('', query, 8 << 20)).toString('utf-8');
       for (const m of body.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
         const key = /<Key>([\s\S]*?)<\/Key>/.exec(m[1]);
