@@ -2,7 +2,7 @@
  * The `recovery-window` report: the JSON object of the CLI contract (issue 9) and a short human report.
  */
 import { ArchiveCatalog } from './archive';
-import { formatLsn, segmentFileName } from './lsn';
+import { formatLsn, segmentFileName, segmentOf } from './lsn';
 import { formatMicros } from './time';
 import { RecoveryWindow } from './window';
 
@@ -45,9 +45,14 @@ export function windowJson(serverName: string, destinationPath: string, catalog:
   const tlis = [...new Set([...catalog.segments.keys(), ...catalog.histories.keys()])].sort((a, b) => a - b);
   const timelines = tlis.map(tli => {
     const segs = [...(catalog.segments.get(tli)?.keys() ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // A timeline that has a child must hold every segment up to the one its child branched in (that one is the
+    // child's; the parent's copy is a .partial file).
+    const branchedAt = [...catalog.histories.values()].flatMap(h => h.filter(e => e.timeline === tli)).map(e => segmentOf(e.switchLsn, size));
+    const expectedEnd = branchedAt.length && segs.length ? branchedAt.reduce((a, b) => (a < b ? a : b)) - 1n : undefined;
+    const wanted = expectedEnd !== undefined && expectedEnd > segs[segs.length - 1] ? [...segs, expectedEnd + 1n] : segs;
     const missing: string[] = [];
-    for (let i = 1; i < segs.length && missing.length < MAX_MISSING_LISTED; i++) {
-      for (let s = segs[i - 1] + 1n; s < segs[i] && missing.length < MAX_MISSING_LISTED; s++) missing.push(segmentFileName(tli, s, size));
+    for (let i = 1; i < wanted.length && missing.length < MAX_MISSING_LISTED; i++) {
+      for (let s = wanted[i - 1] + 1n; s < wanted[i] && missing.length < MAX_MISSING_LISTED; s++) missing.push(segmentFileName(tli, s, size));
     }
     const history = catalog.histories.get(tli);
     const parent = history?.length ? history[history.length - 1] : undefined;
