@@ -1,10 +1,10 @@
 /**
  * `cdk8s-cnpg recovery-window`: to which moment can this archive be restored, right now?
  */
-import { ArchiveReadError } from '../recovery/s3';
 import { checkWindow, WindowUsageError } from '../recovery/check';
 import { parseLsn } from '../recovery/lsn';
 import { windowJson, windowText } from '../recovery/report';
+import { ArchiveReadError } from '../recovery/s3';
 import { parseTimestamp } from '../recovery/time';
 import { WindowTarget } from '../recovery/window';
 
@@ -77,17 +77,13 @@ function parseArgs(argv: readonly string[]): Args {
     const arg = argv[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (flag === '-h' || flag === '--help') args.help = true;
-    else if (flag === '--json') args.json = true;
-    else if (VALUE_FLAGS[flag]) {
+    if (flag === '-h' || flag === '--help') {args.help = true;} else if (flag === '--json') {args.json = true;} else if (VALUE_FLAGS[flag]) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
       const key = VALUE_FLAGS[flag];
       if (args[key] !== undefined) throw new UsageError(`${flag} given twice`);
       (args as unknown as Record<string, string>)[key] = value;
-    } else if (arg === '--') positional.push(...argv.slice(i + 1)), i = argv.length;
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
-    else positional.push(arg);
+    } else if (arg === '--') {positional.push(...argv.slice(i + 1)), i = argv.length;} else if (arg.startsWith('-')) {throw new UsageError(`unknown option ${JSON.stringify(arg)}`);} else {positional.push(arg);}
   }
   if (positional.length > 1) throw new UsageError(`one destination path expected, got ${positional.length}: ${positional.map(p => JSON.stringify(p)).join(' ')}`);
   args.destinationPath = positional[0];

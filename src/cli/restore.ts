@@ -7,11 +7,11 @@ import * as fs from 'fs';
 import { App, Chart, Size } from 'cdk8s';
 import { CommandIo, parseTargetFlags, parseTimelineFlag, UsageError } from './recovery-window';
 import { PitrRestore, RecoverySource } from '../pitr-restore';
-import { RecoveryTarget } from '../recovery-target';
 import { checkWindow, WindowUsageError } from '../recovery/check';
 import { DistSource, readDistSource } from '../recovery/dist-source';
 import { formatLsn } from '../recovery/lsn';
 import { formatMicros } from '../recovery/time';
+import { RecoveryTarget } from '../recovery-target';
 
 export const USAGE = `usage: cdk8s-cnpg restore (--from-dist DIR [--cluster NAME]
                            | --object-store NAME --server-name NAME --destination-path s3://BUCKET/PATH/)
@@ -186,7 +186,8 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
     const target = parseTargetFlags(str(args, '--target-time'), str(args, '--target-lsn'));
     try {
       const { window } = await checkWindow({
-        destinationPath: source.destinationPath, serverName: source.serverName,
+        destinationPath: source.destinationPath,
+        serverName: source.serverName,
         endpointUrl: str(args, '--endpoint-url') ?? source.endpointUrl,
         timeline: parseTimelineFlag(str(args, '--timeline')),
         target: target ? { ...target, exclusive: !!args['--exclusive'], backupId } : undefined,

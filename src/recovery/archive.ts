@@ -17,7 +17,7 @@ export const LIMITS = {
   /** Base backups read. */
   maxBackups: 2_000,
   /** backup.info and history files. */
-  maxSmallFile: 1 << 20,
+  maxSmallFile: 1024 * 1024,
 };
 
 /** A stored WAL file. */
@@ -60,7 +60,7 @@ export async function readCatalog(reader: ObjectReader, prefix: string, serverNa
   const sizes = new Set(backups.map(b => b.segmentSize).filter((s): s is number => s !== undefined));
   if (sizes.size > 1) throw new ArchiveReadError(`backups disagree on the WAL segment size (${[...sizes].join(', ')} bytes)`);
   const segmentSize = [...sizes][0] ?? DEFAULT_SEGMENT_SIZE;
-  if (segmentSize < 1 << 20 || segmentSize > 1 << 30 || (segmentSize & (segmentSize - 1))) {
+  if (segmentSize < 1024 * 1024 || segmentSize > 1024 * 1024 * 1024 || !Number.isInteger(Math.log2(segmentSize))) {
     throw new ArchiveReadError(`backup.info says xlog_segment_size=${segmentSize}, not a PostgreSQL WAL segment size`);
   }
 
@@ -102,7 +102,7 @@ export async function readCatalog(reader: ObjectReader, prefix: string, serverNa
 /** Reads and decompresses one segment (exactly one segment's bytes, or an error). */
 export async function readSegment(reader: ObjectReader, catalog: ArchiveCatalog, obj: WalObject): Promise<Buffer> {
   // Compression can grow incompressible data a little; 1 MiB of slack covers every codec's framing.
-  const raw = await reader.get(obj.key, catalog.segmentSize + (1 << 20));
+  const raw = await reader.get(obj.key, catalog.segmentSize + (1024 * 1024));
   let data: Buffer;
   try {
     data = await decompress(raw, obj.compression, catalog.segmentSize);

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // binary formats: bit operations are the specification
 /** CRC-32C (Castagnoli), as PostgreSQL's WAL records and the snappy framing format use it. */
 
 const TABLE = (() => {

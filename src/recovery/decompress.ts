@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // binary formats: bit operations are the specification
 /**
  * Decompression of archived WAL files, for every compression barman-cloud-wal-archive offers (barman
  * `barman/compression.py` at release/3.16.2 and 3.18: gzip `GzipFile`, bzip2 `bz2.compress`, xz `lzma.compress`,
@@ -7,6 +8,7 @@
  */
 import * as zlib from 'zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
+import { XzReadableStream } from 'xz-decompress';
 import { decodeSnappyFraming } from './snappy-framing';
 
 /** A WAL compression barman-cloud writes. */
@@ -29,10 +31,10 @@ export function splitCompression(fileName: string): { readonly base: string; rea
 export class DecompressionError extends Error {}
 
 // Untyped pure-JS decoders: their whole API surface we use, typed here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const Bunzip: { decode(input: Uint8Array, output: { writeByte(b: number): void }, multistream?: boolean): void } = require('seek-bzip');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+/* eslint-disable @typescript-eslint/no-require-imports */
 const lz4: { decompressFrame(src: Uint8Array, dst: Uint8Array): number } = require('lz4js');
+const Bunzip: { decode(input: Uint8Array, output: { writeByte(b: number): void }, multistream?: boolean): void } = require('seek-bzip');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Decompresses one archived file into at most `maxBytes` bytes (a WAL segment is exactly its segment size).
@@ -122,7 +124,9 @@ function checkZstdFrame(data: Buffer, maxBytes: number): void {
   p += [0, 1, 2, 4][fhd & 3];
   const fcsSize = [singleSegment ? 1 : 0, 2, 4, 8][fhd >> 6];
   if (fcsSize && p + fcsSize <= data.length) {
-    const fcs = fcsSize === 1 ? data[p] : fcsSize === 2 ? data.readUInt16LE(p) + 256 : fcsSize === 4 ? data.readUInt32LE(p) : Number(data.readBigUInt64LE(p));
+    const fcs = fcsSize === 1 ? data[p]
+      : fcsSize === 2 ? data.readUInt16LE(p) + 256
+        : fcsSize === 4 ? data.readUInt32LE(p) : Number(data.readBigUInt64LE(p));
     if (fcs > maxBytes) throw new DecompressionError(`decompresses to more than ${maxBytes} bytes`);
   }
 }
@@ -146,8 +150,6 @@ function lz4FrameLength(data: Buffer, offset: number): number {
 }
 
 async function decodeXz(data: Buffer, maxBytes: number): Promise<Buffer> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { XzReadableStream } = require('xz-decompress') as { XzReadableStream: new (s: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array> };
   const input = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(new Uint8Array(data.buffer, data.byteOffset, data.length));

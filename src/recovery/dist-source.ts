@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 
 const PLUGIN = 'barman-cloud.cloudnative-pg.io';
-const MAX_FILE = 32 << 20;
+const MAX_FILE = 32 * 1024 * 1024;
 const MAX_FILES = 1000;
 
 /** The source of a restore, as read from synthesized YAML. */

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // binary formats: bit operations are the specification
 /**
  * WAL locations (LSNs) and segment file names, as PostgreSQL defines them (`src/include/access/xlog_internal.h`:
  * `XLogFileName`, `XLByteToSeg`; `XLogSegmentsPerXLogId = 0x100000000 / wal_segment_size`).

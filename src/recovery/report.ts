@@ -14,11 +14,22 @@ export interface WindowJson {
   readonly serverName: string;
   readonly destinationPath: string;
   readonly backups: Array<{
-    id: string; name: string | null; beginTime: string | null; endTime: string | null; beginLsn: string | null; endLsn: string | null;
-    beginWal: string | null; endWal: string | null; timeline: number | null; status: string;
+    id: string;
+    name: string | null;
+    beginTime: string | null;
+    endTime: string | null;
+    beginLsn: string | null;
+    endLsn: string | null;
+    beginWal: string | null;
+    endWal: string | null;
+    timeline: number | null;
+    status: string;
   }>;
   readonly timelines: Array<{
-    timeline: number; firstSegment: string | null; lastSegment: string | null; missingSegments: string[];
+    timeline: number;
+    firstSegment: string | null;
+    lastSegment: string | null;
+    missingSegments: string[];
     parent: { timeline: number; switchLsn: string } | null;
   }>;
   readonly earliest: string | null;
@@ -109,7 +120,7 @@ export function windowText(json: WindowJson, w: RecoveryWindow, zoneName: string
     lines.push(`  earliest  ${json.earliest}  ${formatMicros(w.earliest, localOffset(w.earliest))} ${zoneName}   end of the oldest restorable backup`);
     lines.push(`  latest    ${json.latest}  ${formatMicros(w.latest.time, localOffset(w.latest.time))} ${zoneName}   last commit reachable (LSN ${json.latestLsn})`);
     const gaps = w.reaches.filter(r => r.gapAt !== undefined && !r.unusable);
-    if (gaps.length) lines.push(`  WAL stops at a gap after some backups: see MISSING above; a target past a gap needs a backup taken after it`);
+    if (gaps.length) lines.push('  WAL stops at a gap after some backups: see MISSING above; a target past a gap needs a backup taken after it');
     lines.push('  A time target must be at or after "earliest" and before "latest". "latest" itself is reached only by a');
     lines.push('  restore without a target: PostgreSQL stops on the first commit AFTER a target time.');
   } else if (json.earliest) {

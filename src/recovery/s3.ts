@@ -53,7 +53,7 @@ export function parseDestinationPath(destinationPath: string): { bucket: string;
 function readIni(file: string): Record<string, Record<string, string>> {
   let text: string;
   try {
-    if (fs.statSync(file).size > 1 << 20) return {};
+    if (fs.statSync(file).size > 1024 * 1024) return {};
     text = fs.readFileSync(file, 'utf-8');
   } catch {
     return {};
@@ -129,6 +129,12 @@ const encodeKey = (key: string) => key.split('/').map(p => encodeURIComponent(p)
 const xmlText = (s: string) => s.replace(/&(lt|gt|amp|quot|apos|#(\d+)|#x([0-9a-fA-F]+));/g, (_, name: string, dec?: string, hex?: string) =>
   dec ? String.fromCodePoint(Number(dec)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" } as Record<string, string>)[name]);
 
+interface HttpResult {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
 /** A reader for one bucket. */
 export class S3Reader implements ObjectReader {
   private region: string;
@@ -146,7 +152,7 @@ export class S3Reader implements ObjectReader {
     let token: string | undefined;
     for (let page = 0; ; page++) {
       const query = new URLSearchParams({ 'list-type': '2', 'prefix': prefix, 'max-keys': String(this.options.pageSize ?? 1000), ...(token ? { 'continuation-token': token } : {}) });
-      const body = (await this.request('', query, 8 << 20)).toString('utf-8');
+      const body = (await this.request('', query, 8 * 1024 * 1024)).toString('utf-8');
       for (const m of body.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
         const key = /<Key>([\s\S]*?)<\/Key>/.exec(m[1]);
         const size = /<Size>(\d+)<\/Size>/.exec(m[1]);
@@ -177,11 +183,15 @@ export class S3Reader implements ObjectReader {
     }
     if (query) url.search = query.toString().replace(/\+/g, '%20');
     const signed = aws4.sign({
-      host: url.host, path: `${url.pathname}${url.search}`, method: 'GET', service: 's3', region: this.region,
+      host: url.host,
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
+      service: 's3',
+      region: this.region,
       headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
     }, { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken });
     const where = this.describe(key);
-    let res: { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
+    let res: HttpResult;
     try {
       res = await this.send(url, signed.headers as http.OutgoingHttpHeaders, maxBytes);
     } catch (e) {
@@ -206,7 +216,7 @@ export class S3Reader implements ObjectReader {
     throw new ArchiveReadError(`${where}: HTTP ${res.status}${code ? ` ${code}` : ''}; ${hint}`);
   }
 
-  private send(url: URL, headers: http.OutgoingHttpHeaders, maxBytes: number): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  private send(url: URL, headers: http.OutgoingHttpHeaders, maxBytes: number): Promise<HttpResult> {
     const lib = url.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {
       const req = lib.request(url, { method: 'GET', headers, timeout: this.options.timeoutMs ?? 30_000, ...(this.options.ca ? { ca: this.options.ca } : {}) }, res => {

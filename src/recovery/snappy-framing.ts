@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // binary formats: bit operations are the specification
 /**
  * The snappy framing format (google/snappy `framing_format.txt`), which python-snappy's `stream_compress` writes
  * and barman-cloud uses for `.snappy` WAL files. Chunks: stream identifier (0xff), compressed (0x00) and

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // binary formats: bit operations are the specification
 /**
  * Reads PostgreSQL WAL segments and extracts the transaction end records that a time target stops on: commits
  * and aborts (RM_XACT `XLOG_XACT_COMMIT`, `_ABORT`, `_COMMIT_PREPARED`, `_ABORT_PREPARED`), each with its

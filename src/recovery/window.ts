@@ -8,9 +8,9 @@
  * stop before the backup's end fails ("requested recovery stop point is before consistent recovery point"). An
  * LSN target stops at the first record starting at or after it. UPSTREAM-FACTS §3.10 has the measurements.
  */
+import { ArchiveCatalog, WalObject } from './archive';
 import { BackupInfo } from './backup-info';
 import { cnpgBackupChoice } from './catalog-choice';
-import { ArchiveCatalog, WalObject } from './archive';
 import { formatLsn, segmentFileName, segmentOf } from './lsn';
 import { formatMicros } from './time';
 import { scanWal, SegmentData, XactRecord } from './wal-reader';
@@ -257,7 +257,10 @@ export async function analyseWindow(catalog: ArchiveCatalog, load: SegmentLoader
       if (r === cnpgReach) continue;
       if (!(await works(r, target))) {
         return {
-          recoverable: true, backupId: r.backup.id, cnpgWouldChoose: cnpg?.id ?? null, pinBackupId: true,
+          recoverable: true,
+          backupId: r.backup.id,
+          cnpgWouldChoose: cnpg?.id ?? null,
+          pinBackupId: true,
           reason: `recoverable from backup ${r.backup.id} only if it is pinned with backupID: CNPG would pick ${cnpg ? `backup ${cnpg.id}, and ${cnpgProblem}` : 'no backup'}`,
         };
       }

@@ -40,8 +40,16 @@ describe('cdk8s-cnpg recovery-window', () => {
       serverName: 'srv',
       destinationPath: 's3://bucket/pg/',
       backups: [{
-        id: '20261202T041914', name: 'backup-20261202041914', beginTime: '2026-12-02T04:19:14.000000+00:00', endTime: '2026-12-02T04:19:14.900000+00:00',
-        beginLsn: '0/B00028', endLsn: '0/B00170', beginWal: '00000001000000000000000B', endWal: '00000001000000000000000B', timeline: 1, status: 'DONE',
+        id: '20261202T041914',
+        name: 'backup-20261202041914',
+        beginTime: '2026-12-02T04:19:14.000000+00:00',
+        endTime: '2026-12-02T04:19:14.900000+00:00',
+        beginLsn: '0/B00028',
+        endLsn: '0/B00170',
+        beginWal: '00000001000000000000000B',
+        endWal: '00000001000000000000000B',
+        timeline: 1,
+        status: 'DONE',
       }],
       timelines: [
         { timeline: 1, firstSegment: '000000010000000000000006', lastSegment: '00000001000000000000000C', missingSegments: [], parent: null },
@@ -127,8 +135,12 @@ describe('cdk8s-cnpg recovery-window', () => {
 
   test('GIVEN a CNPG choice that fails THEN the JSON names the backup to pin', async () => {
     const stray = backupInfo({
-      beginTime: '2026-12-02 04:19:22.000000+00:00', endTime: '2026-12-02 04:19:22.100000+00:00',
-      beginXlog: '0/D00028', endXlog: '0/D00100', beginWal: '00000001000000000000000D', endWal: '00000001000000000000000D',
+      beginTime: '2026-12-02 04:19:22.000000+00:00',
+      endTime: '2026-12-02 04:19:22.100000+00:00',
+      beginXlog: '0/D00028',
+      endXlog: '0/D00100',
+      beginWal: '00000001000000000000000D',
+      endWal: '00000001000000000000000D',
     });
     const pinned = new FixtureArchive({ server: 'pinned', backups: { '20261202T041914': FIXTURE_BACKUP, '20261202T041922': stray } });
     for (const [key, body] of pinned.objects) await putObject(s3.server.endpointUrl, 'bucket', key, body);

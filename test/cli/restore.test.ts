@@ -20,8 +20,12 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-restore-'));
   s3 = await startS3(['bucket']);
   const stray = backupInfo({
-    beginTime: '2026-12-02 04:19:22.000000+00:00', endTime: '2026-12-02 04:19:22.100000+00:00',
-    beginXlog: '0/D00028', endXlog: '0/D00100', beginWal: '00000001000000000000000D', endWal: '00000001000000000000000D',
+    beginTime: '2026-12-02 04:19:22.000000+00:00',
+    endTime: '2026-12-02 04:19:22.100000+00:00',
+    beginXlog: '0/D00028',
+    endXlog: '0/D00100',
+    beginWal: '00000001000000000000000D',
+    endWal: '00000001000000000000000D',
   });
   for (const archive of [new FixtureArchive({ server: 'db' }), new FixtureArchive({ server: 'pinned', backups: { '20261202T041914': FIXTURE_BACKUP, '20261202T041922': stray } })]) {
     for (const [key, body] of archive.objects) await putObject(s3.server.endpointUrl, 'bucket', key, body);

@@ -1,7 +1,7 @@
+import { FIXTURE_BACKUP } from './fixture-archive';
 import { parseBackupInfo } from '../../src/recovery/backup-info';
 import { formatLsn } from '../../src/recovery/lsn';
 import { formatMicros } from '../../src/recovery/time';
-import { FIXTURE_BACKUP } from './fixture-archive';
 
 describe('parseBackupInfo', () => {
   test('GIVEN a backup.info as barman-cloud-backup writes it THEN the recovery fields are read exactly', () => {
@@ -12,7 +12,7 @@ describe('parseBackupInfo', () => {
     expect(formatMicros(b.beginTime!)).toBe('2026-12-02T04:19:14.000000+00:00');
     expect(formatMicros(b.endTime!)).toBe('2026-12-02T04:19:14.900000+00:00');
     expect([formatLsn(b.beginLsn!), formatLsn(b.endLsn!)]).toEqual(['0/B00028', '0/B00170']);
-    expect([b.beginWal, b.endWal, b.timeline, b.segmentSize]).toEqual(['00000001000000000000000B', '00000001000000000000000B', 1, 1 << 20]);
+    expect([b.beginWal, b.endWal, b.timeline, b.segmentSize]).toEqual(['00000001000000000000000B', '00000001000000000000000B', 1, 1024 * 1024]);
     expect(b.raw.backup_label).toMatch(/^START WAL LOCATION: 0\/B00028.*\nBACKUP METHOD: streamed\n$/s);
   });
 

@@ -1,13 +1,14 @@
+import { backupInfo } from './fixture-archive';
 import { BackupInfo, parseBackupInfo } from '../../src/recovery/backup-info';
 import { cnpgBackupChoice } from '../../src/recovery/catalog-choice';
 import { parseLsn } from '../../src/recovery/lsn';
 import { parseTimestamp } from '../../src/recovery/time';
-import { backupInfo } from './fixture-archive';
 
 // Three backups: A (timeline 1), B (timeline 1), C (timeline 2); D failed without an end.
-const backup = (id: string, begin: string, end: string | undefined, beginLsn: string, endLsn: string, timeline = 1): BackupInfo => parseBackupInfo(id, backupInfo({
-  beginTime: begin, endTime: end ?? 'None', beginXlog: beginLsn, endXlog: endLsn, beginWal: '', endWal: '', timeline, status: end ? 'DONE' : 'FAILED',
-}));
+const backup = (id: string, begin: string, end: string | undefined, beginLsn: string, endLsn: string, timeline = 1): BackupInfo =>
+  parseBackupInfo(id, backupInfo({
+    beginTime: begin, endTime: end ?? 'None', beginXlog: beginLsn, endXlog: endLsn, beginWal: '', endWal: '', timeline, status: end ? 'DONE' : 'FAILED',
+  }));
 const A = backup('20250101T000000', '2025-01-01 00:00:00+00:00', '2025-01-01 00:10:00+00:00', '0/1000028', '0/1000100');
 const B = backup('20250102T000000', '2025-01-02 00:00:00+00:00', '2025-01-02 00:10:00+00:00', '0/5000028', '0/5000100');
 const C = backup('20250103T000000', '2025-01-03 00:00:00+00:00', '2025-01-03 00:10:00+00:00', '0/9000028', '0/9000100', 2);

@@ -6,7 +6,7 @@ import { decompress, DecompressionError, splitCompression, WalCompression } from
 // One real 1 MiB WAL segment written with each codec the way barman-cloud-wal-archive does (fixtures/codecs.py).
 const DIR = path.join(__dirname, 'fixtures', 'codecs');
 const NAME = '00000001000000000000000C';
-const SIZE = 1 << 20;
+const SIZE = 1024 * 1024;
 const file = (suffix: string) => fs.readFileSync(path.join(DIR, NAME + suffix));
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 

@@ -8,10 +8,22 @@ import * as path from 'path';
 import { ArchiveReadError, ListedObject, ObjectReader } from '../../src/recovery/s3';
 
 export const FIXTURE_DIR = path.join(__dirname, 'fixtures', 'archive');
-export const SEGMENT_SIZE = 1 << 20;
+export const SEGMENT_SIZE = 1024 * 1024;
 
 /** A backup.info as barman-cloud-backup writes it (the keys recovery reads, plus some it ignores). */
-export function backupInfo(fields: { beginTime: string; endTime: string; beginXlog: string; endXlog: string; beginWal: string; endWal: string; timeline?: number; status?: string; name?: string }): string {
+export interface BackupFields {
+  beginTime: string;
+  endTime: string;
+  beginXlog: string;
+  endXlog: string;
+  beginWal: string;
+  endWal: string;
+  timeline?: number;
+  status?: string;
+  name?: string;
+}
+
+export function backupInfo(fields: BackupFields): string {
   return [
     "backup_label='START WAL LOCATION: 0/B00028 (file 00000001000000000000000B)\\nBACKUP METHOD: streamed\\n'",
     `backup_name=${fields.name ?? 'None'}`,
@@ -36,8 +48,13 @@ export function backupInfo(fields: { beginTime: string; endTime: string; beginXl
 
 /** The pg_basebackup in the fixtures (START 0/B00028, STOP 0/B00170), as a barman backup. */
 export const FIXTURE_BACKUP = backupInfo({
-  beginTime: '2026-12-02 04:19:14.000000+00:00', endTime: '2026-12-02 04:19:14.900000+00:00',
-  beginXlog: '0/B00028', endXlog: '0/B00170', beginWal: '00000001000000000000000B', endWal: '00000001000000000000000B', name: 'backup-20261202041914',
+  beginTime: '2026-12-02 04:19:14.000000+00:00',
+  endTime: '2026-12-02 04:19:14.900000+00:00',
+  beginXlog: '0/B00028',
+  endXlog: '0/B00170',
+  beginWal: '00000001000000000000000B',
+  endWal: '00000001000000000000000B',
+  name: 'backup-20261202041914',
 });
 
 /** An archive at `s3://bucket/pg/<server>/` from the fixture files, with the given backups and without some files. */
@@ -60,7 +77,8 @@ export class FixtureArchive implements ObjectReader {
   }
 
   public async list(prefix: string, maxKeys: number): Promise<ListedObject[]> {
-    const out = [...this.objects].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, b]) => ({ key, size: b.length }));
+    const out = [...this.objects].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, b]) => ({ key, size: b.length }));
     if (out.length > maxKeys) throw new ArchiveReadError(`more than ${maxKeys} objects`);
     return out;
   }

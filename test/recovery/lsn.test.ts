@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // binary formats: bit operations are the specification
 import { formatLsn, parseLsn, parseSegmentName, segmentFileName, segmentOf } from '../../src/recovery/lsn';
 
 const MB16 = 16 * 1024 * 1024;

@@ -4,9 +4,9 @@
  * recorded as it wrote them, and its verdicts against real restores. Needs postgresql-15 and barman-cli-cloud
  * (bash .ci/run installs them): a missing one fails the suite, never skips it.
  */
-import { ArchiveLab, ArchiveTruth, fromMicros, restoreBackup, ScenarioName, toMicros } from '../roundtrip/archive-lab';
 import { run } from '../../src/cli/recovery-window';
 import { WindowJson } from '../../src/recovery/report';
+import { ArchiveLab, ArchiveTruth, fromMicros, restoreBackup, ScenarioName, toMicros } from '../roundtrip/archive-lab';
 
 jest.setTimeout(20 * 60_000);
 

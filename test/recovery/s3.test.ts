@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
-import { ArchiveReadError, loadCredentials, loadRegion, parseDestinationPath, S3Reader } from '../../src/recovery/s3';
 import { putObject, S3RVER_CREDENTIALS, startS3 } from './s3-helpers';
+import { ArchiveReadError, loadCredentials, loadRegion, parseDestinationPath, S3Reader } from '../../src/recovery/s3';
 
 describe('S3Reader against s3rver on 127.0.0.1', () => {
   let s3: Awaited<ReturnType<typeof startS3>>;

@@ -1,8 +1,8 @@
+import { backupInfo, FIXTURE_BACKUP, FixtureArchive } from './fixture-archive';
 import { readCatalog, readSegment } from '../../src/recovery/archive';
 import { formatLsn, parseLsn } from '../../src/recovery/lsn';
 import { formatMicros, parseTimestamp } from '../../src/recovery/time';
 import { analyseWindow, newestTimeline, timelinePath, WindowTarget } from '../../src/recovery/window';
-import { backupInfo, FIXTURE_BACKUP, FixtureArchive } from './fixture-archive';
 
 async function analyse(archive: FixtureArchive, options: { timeline?: number; target?: WindowTarget } = {}) {
   const catalog = await readCatalog(archive, 'pg/', 'srv');
@@ -80,8 +80,12 @@ describe('analyseWindow', () => {
     // A backup of timeline 1 taken after timeline 2 branched off (at 0/D000A0): CNPG picks it by time; recovery
     // along timeline 2 cannot use it.
     const stray = backupInfo({
-      beginTime: '2026-12-02 04:19:22.000000+00:00', endTime: '2026-12-02 04:19:22.100000+00:00',
-      beginXlog: '0/D00028', endXlog: '0/D00100', beginWal: '00000001000000000000000D', endWal: '00000001000000000000000D',
+      beginTime: '2026-12-02 04:19:22.000000+00:00',
+      endTime: '2026-12-02 04:19:22.100000+00:00',
+      beginXlog: '0/D00028',
+      endXlog: '0/D00100',
+      beginWal: '00000001000000000000000D',
+      endWal: '00000001000000000000000D',
     });
     const { window } = await analyse(new FixtureArchive({ backups: { '20261202T041914': FIXTURE_BACKUP, '20261202T041922': stray } }), {
       target: { time: at('2026-12-02T04:19:22.53+00:00') },
@@ -94,8 +98,12 @@ describe('analyseWindow', () => {
     // Pretend the backup spans 0/A00000..0/B00170 and ended at 04:18:23.60: the commit at 0/A3E498 (04:18:23.592938)
     // is inside it; a target before that commit would stop before consistency.
     const wide = backupInfo({
-      beginTime: '2026-12-02 04:18:23.500000+00:00', endTime: '2026-12-02 04:18:23.560000+00:00',
-      beginXlog: '0/A18C50', endXlog: '0/A40600', beginWal: '00000001000000000000000A', endWal: '00000001000000000000000A',
+      beginTime: '2026-12-02 04:18:23.500000+00:00',
+      endTime: '2026-12-02 04:18:23.560000+00:00',
+      beginXlog: '0/A18C50',
+      endXlog: '0/A40600',
+      beginWal: '00000001000000000000000A',
+      endWal: '00000001000000000000000A',
     });
     const { window } = await analyse(new FixtureArchive({ backups: { '20261202T041823': wide } }), { target: { time: at('2026-12-02T04:18:23.58+00:00') } });
     expect(window.verdict!.recoverable).toBe(false);
@@ -109,8 +117,12 @@ describe('analyseWindow', () => {
 
   test('GIVEN two backups on one WAL chain THEN the tail of the WAL is read once', async () => {
     const second = backupInfo({
-      beginTime: '2026-12-02 04:19:16.000000+00:00', endTime: '2026-12-02 04:19:16.100000+00:00',
-      beginXlog: '0/C00028', endXlog: '0/C00100', beginWal: '00000001000000000000000C', endWal: '00000001000000000000000C',
+      beginTime: '2026-12-02 04:19:16.000000+00:00',
+      endTime: '2026-12-02 04:19:16.100000+00:00',
+      beginXlog: '0/C00028',
+      endXlog: '0/C00100',
+      beginWal: '00000001000000000000000C',
+      endWal: '00000001000000000000000C',
     });
     const archive = new FixtureArchive({ backups: { '20261202T041914': FIXTURE_BACKUP, '20261202T041916': second } });
     const { window } = await analyse(archive);
