@@ -16,6 +16,8 @@ export const LIMITS = {
   maxObjects: 500_000,
   /** Base backups read. */
   maxBackups: 2_000,
+  /** WAL segments read backwards from the end of the WAL looking for the last commit. */
+  maxScannedSegments: 5_000,
   /** backup.info and history files. */
   maxSmallFile: 1024 * 1024,
 };

@@ -8,11 +8,12 @@
  * stop before the backup's end fails ("requested recovery stop point is before consistent recovery point"). An
  * LSN target stops at the first record starting at or after it. UPSTREAM-FACTS §3.10 has the measurements.
  */
-import { ArchiveCatalog, WalObject } from './archive';
+import { ArchiveCatalog, LIMITS, WalObject } from './archive';
 import { BackupInfo } from './backup-info';
 import { cnpgBackupChoice } from './catalog-choice';
 import { formatLsn, segmentFileName, segmentOf } from './lsn';
 import { formatMicros } from './time';
+import { ArchiveReadError } from './s3';
 import { scanWal, SegmentData, XactRecord } from './wal-reader';
 
 /** Reads one segment's bytes. */
@@ -153,6 +154,9 @@ export async function analyseWindow(catalog: ArchiveCatalog, load: SegmentLoader
         let lastStop: XactRecord | undefined;
         let lastRecordLsn: bigint | undefined;
         for (let k = last; k >= from; k--) {
+          if (last - k >= BigInt(LIMITS.maxScannedSegments)) {
+            throw new ArchiveReadError(`no commit in the last ${LIMITS.maxScannedSegments} WAL segments before ${segmentFileName(timelineOfSegment(path, last, size), last, size)} (the limit on segments read)`);
+          }
           const scan = await scanFrom(k, last);
           lastRecordLsn = lastRecordLsn ?? scan.lastRecordLsn;
           const xacts = scan.xacts;

@@ -62,6 +62,28 @@ describe.each<[ScenarioName, number | null]>([
   });
 });
 
+describe('GIVEN PostgreSQL 18 (the major CNPG 1.28 runs)', () => {
+  let lab18: ArchiveLab;
+  beforeAll(async () => {
+    lab18 = await ArchiveLab.start({ major: 18 });
+  });
+  afterAll(async () => {
+    await lab18?.stop();
+  });
+
+  test('THEN the healthy archive\'s window is exactly the truth', async () => {
+    const t = await lab18.scenario('healthy');
+    let out = '';
+    const code = await run([t.destinationPath, '--server-name', t.serverName, '--endpoint-url', lab18.endpointUrl, '--json'], {
+      stdout: s => { out += s; }, stderr: () => undefined, env: { ...lab18.s3Env, HOME: '/nonexistent' },
+    });
+    const json: WindowJson = JSON.parse(out);
+    expect(code).toBe(0);
+    expect(json.earliest).toBe(rfc(t.backups[0].endTime));
+    expect(json.latest).toBe(rfc(rowTime(t, 12)));
+  });
+});
+
 describe('verdicts agree with real restores', () => {
   /** Restores with the backup the verdict names and the target CNPG would write; returns the rows or the failure. */
   async function restoreTo(t: ArchiveTruth, backupId: string, options: string) {

@@ -1,5 +1,5 @@
 import { backupInfo, FIXTURE_BACKUP, FixtureArchive } from './fixture-archive';
-import { readCatalog, readSegment } from '../../src/recovery/archive';
+import { LIMITS, readCatalog, readSegment } from '../../src/recovery/archive';
 import { formatLsn, parseLsn } from '../../src/recovery/lsn';
 import { formatMicros, parseTimestamp } from '../../src/recovery/time';
 import { analyseWindow, newestTimeline, timelinePath, WindowTarget } from '../../src/recovery/window';
@@ -113,6 +113,22 @@ describe('analyseWindow', () => {
   test('GIVEN a pinned backup that does not exist THEN not recoverable', async () => {
     const { window } = await analyse(new FixtureArchive(), { target: { time: at('2026-12-02T04:19:20+00:00'), backupId: '20200101T000000' } });
     expect(window.verdict).toMatchObject({ recoverable: false, reason: expect.stringMatching(/no completed backup "20200101T000000"/) });
+  });
+
+  test('fails when the last commit is further back than the limit on segments read', async () => {
+    const saved = LIMITS.maxScannedSegments;
+    LIMITS.maxScannedSegments = 1;
+    try {
+      // Segments 07 to 09 hold no commit (full-page images of one long transaction).
+      const early = backupInfo({
+        beginTime: '2026-12-02 04:18:22.000000+00:00', endTime: '2026-12-02 04:18:22.100000+00:00',
+        beginXlog: '0/700028', endXlog: '0/700100', beginWal: '000000010000000000000007', endWal: '000000010000000000000007',
+      });
+      const archive = new FixtureArchive({ backups: { '20261202T041822': early }, without: ['00000001000000000000000A', '00000001000000000000000B', '00000001000000000000000C'] });
+      await expect(analyse(archive)).rejects.toThrow(/no commit in the last 1 WAL segments before 000000010000000000000009/);
+    } finally {
+      LIMITS.maxScannedSegments = saved;
+    }
   });
 
   test('GIVEN two backups on one WAL chain THEN the tail of the WAL is read once', async () => {
