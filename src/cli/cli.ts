@@ -8,6 +8,8 @@ import * as yaml from 'js-yaml';
 import { supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { Manifest } from '../upstream/manifest';
 import { formatFinding, validateManifests, ValidationInput } from '../validation';
+import * as recoveryWindow from './recovery-window';
+import * as restore from './restore';
 
 export interface CliIo {
   readonly stdout: (s: string) => void;
@@ -190,4 +192,16 @@ export function runCli(argv: string[], io: CliIo): number {
   // One write for all findings: a write per line costs a system call each on a large set.
   if (findings.length) io.stdout(findings.map(f => `${formatFinding(f, inputs[f.docIndex].source)}\n`).join(''));
   return findings.some(f => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Subcommands that read archives (asynchronous), each in its own file. */
+const ARCHIVE_COMMANDS: Readonly<Record<string, (argv: string[], io: CliIo) => Promise<number>>> = {
+  'recovery-window': recoveryWindow.run,
+  'restore': restore.run,
+};
+
+/** Runs any subcommand; resolves to the exit code. */
+export function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const command = ARCHIVE_COMMANDS[argv[0]];
+  return command ? command(argv.slice(1), io) : Promise.resolve(runCli(argv, io));
 }

@@ -1,6 +1,8 @@
-import { runCli } from './cli';
+import { runCommand } from './cli';
 
-process.exitCode = runCli(process.argv.slice(2), {
+void runCommand(process.argv.slice(2), {
   stdout: s => process.stdout.write(s),
   stderr: s => process.stderr.write(s),
+}).then(code => {
+  process.exitCode = code;
 });
