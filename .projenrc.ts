@@ -27,7 +27,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-30@^2.4.10'],
   // jsii forbids non-jsii runtime dependencies unless they are bundled.
   bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.1', 'ajv-formats@^3.0.1', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2', 'cronstrue@^3.3.0'],
-  devDeps: ['cdk8s-cli@^2.207.60', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0'],
+  devDeps: ['cdk8s-cli@^2.207.60', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0',
+    // Mutation testing (`npm run mutate`); 10.x needs Node 22.
+    '@stryker-mutator/core@^9.6.1', '@stryker-mutator/jest-runner@^9.6.1'],
 
   // The design keeps generated CRD classes in a top-level imports/ folder.
   tsconfig: {
@@ -41,7 +43,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
-      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/test/fixtures/', '/test/consumer/'],
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/test/fixtures/', '/test/consumer/', '/\\.stryker-tmp/'],
+      modulePathIgnorePatterns: ['/\\.stryker-tmp/'],
     },
   },
 
@@ -127,6 +130,54 @@ project.addTask('bench', {
   exec: 'node bench/run.js',
   receiveArgs: true,
 });
+
+// Mutation testing: a habit, not a CI gate (too slow for two cores). Incremental (only changed mutants rerun,
+// mutation/stryker-incremental.json is committed) and each mutant runs only the tests that reach it.
+// Narrow a run with `npm run mutate -- --mutate src/recovery-target.ts`; the summary lives in mutation/results.md.
+const MUTATED = [
+  'src/recovery-target.ts', 'src/backup-schedule.ts', 'src/pitr-restore.ts',
+  'src/validation/schedule.ts', 'src/validation/references.ts', 'src/validation/timestamps.ts',
+];
+new JsonFile(project, 'stryker.config.json', {
+  marker: false, // Stryker refuses unknown keys such as projen's "//" marker
+  obj: {
+    $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',
+    packageManager: 'npm',
+    testRunner: 'jest',
+    coverageAnalysis: 'perTest',
+    incremental: true,
+    incrementalFile: 'mutation/stryker-incremental.json',
+    mutate: MUTATED,
+    concurrency: 2,
+    timeoutMS: 60000,
+    reporters: ['clear-text', 'progress-append-only', 'json'],
+    jsonReporter: { fileName: 'mutation/reports/mutation.json' },
+    tempDirName: '.stryker-tmp',
+    cleanTempDir: 'always',
+    jest: {
+      projectType: 'custom',
+      // Coverage and junit reports are not needed per mutant. The imports and readme tests compare generated
+      // files and type-check examples (no mutant changes them); the consumer test packs the package.
+      config: {
+        collectCoverage: false,
+        reporters: ['default'],
+        testPathIgnorePatterns: ['/node_modules/', '/lib/', '/test/fixtures/', '/test/consumer/', '/test/imports\\.test\\.ts$', '/test/readme\\.test\\.ts$'],
+        modulePathIgnorePatterns: [],
+      },
+      enableFindRelatedTests: false,
+    },
+    thresholds: { high: 90, low: 80, break: null },
+  },
+});
+project.addTask('mutate', {
+  description: 'Mutation testing (StrykerJS) of the modules that decide user output; not part of CI, see mutation/results.md',
+  env: upstreamEnv,
+  exec: 'stryker run',
+  receiveArgs: true,
+});
+project.gitignore.addPatterns('/.stryker-tmp/', '/mutation/reports/');
+project.npmignore?.exclude('/mutation/', 'stryker.config.json');
+project.eslint?.addIgnorePattern('mutation/');
 
 project.testTask.env('CDK8S_CNPG_UPSTREAM_DIR', upstreamEnv.CDK8S_CNPG_UPSTREAM_DIR);
 project.testTask.env('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');

@@ -36,6 +36,19 @@ describe('RecoveryTarget', () => {
     expect(r).toEqual({ targetTime: '2025-12-27 20:43:00.123000+00:00' });
   });
 
+  test.each([
+    ['a PostgreSQL string in UTC', RecoveryTarget.timestamp('2025-12-27 20:43:00.123456+00:00'), '2025-12-27 20:43:00.123456+00:00'],
+    ['a commit time from PostgreSQL\'s log, with a negative offset', RecoveryTarget.timestamp('2025-12-27 15:43:00.432801-05'), '2025-12-27 20:43:00.432801+00:00'],
+    ['an RFC 3339 string', RecoveryTarget.timestamp('2025-12-27T21:43:00.000001+01:00'), '2025-12-27 20:43:00.000001+00:00'],
+    ['a UTC string without an offset', RecoveryTarget.utc('2025-12-27 20:43:00.999999'), '2025-12-27 20:43:00.999999+00:00'],
+    ['a UTC string in the T form', RecoveryTarget.utc('2025-12-27T20:43:00.5'), '2025-12-27 20:43:00.500000+00:00'],
+  ])('microseconds of %s reach the YAML', (_, target, targetTime) => {
+    // GIVEN / WHEN
+    const r = rendered(target);
+    // THEN all six digits survive (a Date would cut them to milliseconds: the commit meant would be lost)
+    expect(r).toEqual({ targetTime });
+  });
+
   test.each<[string, RecoveryTarget, Doc | undefined]>([
     ['an LSN', RecoveryTarget.lsn('0/3000060'), { targetLSN: '0/3000060' }],
     ['an XID', RecoveryTarget.xid(1234, { backupId: '20251227T200000' }), { targetXID: '1234', backupID: '20251227T200000' }],
@@ -69,6 +82,9 @@ describe('RecoveryTarget', () => {
     ['a timestamp is not a timestamp', RecoveryTarget.timestamp('yesterday'), 'yesterday', 'RecoveryTarget.timestamp("2025-12-27 20:43:00+00:00")'],
     ['a timestamp is empty', RecoveryTarget.timestamp(''), '', 'RecoveryTarget.timestamp("2025-12-27 20:43:00+00:00")'],
     ['a timestamp has a zone letter without the T form', RecoveryTarget.timestamp('2025-12-27 20:43:00Z'), '2025-12-27 20:43:00Z', 'RecoveryTarget.timestamp("2025-12-27 20:43:00+00:00")'],
+    ['a UTC time names an offset', RecoveryTarget.utc('2025-12-27 20:43:00+00:00'), '2025-12-27 20:43:00+00:00', 'use RecoveryTarget.timestamp("2025-12-27 20:43:00+00:00")'],
+    ['a UTC time names the zone Z', RecoveryTarget.utc('2025-12-27T20:43:00Z'), '2025-12-27T20:43:00Z', 'use RecoveryTarget.timestamp('],
+    ['a UTC time is not a time', RecoveryTarget.utc('now'), 'now', 'use e.g. RecoveryTarget.utc("2025-12-27 20:43:00.432801")'],
     ['a timestamp has day 32', RecoveryTarget.timestamp('2025-12-32 20:43:00+00:00'), '2025-12-32 20:43:00+00:00', 'RecoveryTarget.timestamp('],
     ['a Date is invalid', RecoveryTarget.time(new Date('not a date')), new Date('not a date'), 'RecoveryTarget.time(new Date("2025-12-27T20:43:00Z"))'],
     ['an LSN has no slash', RecoveryTarget.lsn('3000060'), '3000060', 'use the form "0/3000060"'],

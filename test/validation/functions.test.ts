@@ -19,7 +19,7 @@ describe('parseSchedule', () => {
   test.each([
     ['0 0 * * *', 'has 5 fields'],
     ['0 0 0 * *  8', 'day of week field: 8'],
-    ['@every soon', 'unknown descriptor'],
+    ['@every soon', '"soon" is not a Go duration'],
     ['', 'has 0 fields'],
   ])('fails when the schedule is %j', (expr, error) => {
     const parsed = parseSchedule(expr);
