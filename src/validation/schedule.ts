@@ -261,7 +261,8 @@ function inWords(sixFields: string): string {
   try {
     return cronstrue.toString(sixFields, { use24HourTimeFormat: true }).replace(/^\w/, c => c.toLowerCase()) + ' (UTC)';
   } catch {
-    return 'an invalid schedule';
+    // cronstrue does not read every form robfig accepts (e.g. "+5"): say the schedule itself.
+    return `as the schedule ${JSON.stringify(sixFields)} says (UTC)`;
   }
 }
 

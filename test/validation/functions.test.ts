@@ -102,7 +102,8 @@ describe('parseTargetTime', () => {
     ['an offset of three digits', '2025-12-27 20:43:00+100', 'is not a timestamp CNPG accepts'],
     ['RFC 3339 with an offset of hours only', '2025-12-27T20:43:00+01', 'is not a timestamp CNPG accepts'],
     ['RFC 3339 with an offset with seconds', '2025-12-27T20:43:00+01:00:00', 'is not a timestamp CNPG accepts'],
-    ['surrounding spaces', ' 2025-12-27 20:43:00+00', 'is not a timestamp CNPG accepts'],
+    ['surrounding spaces', ' 2025-12-27 20:43:00+00', '" 2025-12-27 20:43:00+00" is not a timestamp CNPG accepts; use "YYYY-MM-DD HH:MM:SS+00:00" (also with .ffffff, or an offset like +02:00), or RFC 3339 with a non-UTC offset'],
+    ['a zone letter after a space', '2025-12-27 20:43:00.5z', '"2025-12-27 20:43:00.5z" is not a timestamp CNPG accepts: a zone letter needs the RFC 3339 "T" form, and PostgreSQL refuses "Z" anyway'],
   ])('fails when the value has %s: %j', (_, value, error) => {
     const parsed = parseTargetTime(value);
     expect(parsed.ok).toBe(false);

@@ -69,6 +69,14 @@ describe('fields at their bounds', () => {
     expect(parsed.error).toContain(error);
   });
 
+  test('a form robfig accepts but cronstrue cannot read is described by the schedule itself', () => {
+    expect(parseSchedule('+0 +5 * * * *')).toMatchObject({ ok: true, description: 'as the schedule "+0 +5 * * * *" says (UTC)' });
+  });
+
+  test('five words starting with "@" are a descriptor, not five fields', () => {
+    expect(parseSchedule('@x 0 0 * *').error).toContain('unknown descriptor "@x 0 0 * *"');
+  });
+
   test('a five-field cron is refused with what CNPG would run and the six-field form meant', () => {
     // GIVEN a crontab line copied from elsewhere (robfig accepts it as seconds-first with no day of week)
     const parsed = parseSchedule('30 2 * * *');
