@@ -103,7 +103,13 @@ describe('parseTargetTime', () => {
     ['RFC 3339 with an offset of hours only', '2025-12-27T20:43:00+01', 'is not a timestamp CNPG accepts'],
     ['RFC 3339 with an offset with seconds', '2025-12-27T20:43:00+01:00:00', 'is not a timestamp CNPG accepts'],
     ['surrounding spaces', ' 2025-12-27 20:43:00+00', '" 2025-12-27 20:43:00+00" is not a timestamp CNPG accepts; use "YYYY-MM-DD HH:MM:SS+00:00" (also with .ffffff, or an offset like +02:00), or RFC 3339 with a non-UTC offset'],
-    ['a zone letter after a space', '2025-12-27 20:43:00.5z', '"2025-12-27 20:43:00.5z" is not a timestamp CNPG accepts: a zone letter needs the RFC 3339 "T" form, and PostgreSQL refuses "Z" anyway'],
+    ['a zone letter after a space', '2025-12-27 20:43:00.25z', '"2025-12-27 20:43:00.25z" is not a timestamp CNPG accepts: a zone letter needs the RFC 3339 "T" form, and PostgreSQL refuses "Z" anyway'],
+    ['a zone letter after a space, then more', '2025-12-27 20:43:00Zx', '"2025-12-27 20:43:00Zx" is not a timestamp CNPG accepts; use'],
+    ['text, then a zone letter after a space', 'x2025-12-27 20:43:00Z', '"x2025-12-27 20:43:00Z" is not a timestamp CNPG accepts; use'],
+    ['text before RFC 3339', 'x2025-12-27T20:43:00Z', '"x2025-12-27T20:43:00Z" is not a timestamp CNPG accepts; use'],
+    ['text after RFC 3339', '2025-12-27T20:43:00Zx', 'is not a timestamp CNPG accepts; use'],
+    ['text before the lib/pq form', 'x2025-12-27 20:43:00+00', 'is not a timestamp CNPG accepts; use'],
+    ['text after the lib/pq form', '2025-12-27 20:43:00+00x', 'is not a timestamp CNPG accepts; use'],
   ])('fails when the value has %s: %j', (_, value, error) => {
     const parsed = parseTargetTime(value);
     expect(parsed.ok).toBe(false);
