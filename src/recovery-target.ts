@@ -41,8 +41,10 @@ export interface RecoveryTargetWithBackupOptions extends RecoveryTargetBaseOptio
  */
 export class RecoveryTarget {
   /**
-   * Recover up to a moment in time. Emitted in UTC as `YYYY-MM-DD HH:MM:SS.ffffff+00:00`: CNPG rewrites RFC 3339
-   * UTC times to a `Z` zone that PostgreSQL refuses at startup (CNPG issue #10819).
+   * Recover up to a moment in time, to the millisecond (a JavaScript `Date` holds no microseconds: for a commit
+   * time copied from PostgreSQL's log, use `timestamp()` or `utc()`, which keep all six digits). Emitted in UTC as
+   * `YYYY-MM-DD HH:MM:SS.ffffff+00:00`: CNPG rewrites RFC 3339 UTC times to a `Z` zone that PostgreSQL refuses at
+   * startup (CNPG issue #10819).
    *
    * @example RecoveryTarget.time(new Date('2025-12-27T20:43:00Z'))
    */
@@ -52,12 +54,25 @@ export class RecoveryTarget {
 
   /**
    * Recover up to a moment given as a timestamp string with an explicit offset (RFC 3339 or
-   * `YYYY-MM-DD HH:MM:SS±HH:MM`); normalised to the PostgreSQL-safe UTC form.
+   * `YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM]`), to the microsecond; normalised to the PostgreSQL-safe UTC form.
+   * More than six fractional digits are cut to microseconds as PostgreSQL (rounding) or CNPG (truncating RFC 3339)
+   * would.
    *
-   * @example RecoveryTarget.timestamp('2025-12-27 21:43:00+01:00')
+   * @example RecoveryTarget.timestamp('2025-12-27 21:43:00.432801+01:00')
    */
   public static timestamp(value: string, options: RecoveryTargetOptions = {}): RecoveryTarget {
     return new RecoveryTarget('timestamp', value, options);
+  }
+
+  /**
+   * Recover up to a moment given in UTC without an offset, `YYYY-MM-DD HH:MM:SS[.ffffff]` (or the RFC 3339 `T`
+   * form), to the microsecond: the form PostgreSQL's log shows when its time zone is UTC, as in CNPG's images.
+   * A value that names a zone is refused: use `timestamp()` for it.
+   *
+   * @example RecoveryTarget.utc('2025-12-27 20:43:00.432801')
+   */
+  public static utc(value: string, options: RecoveryTargetOptions = {}): RecoveryTarget {
+    return new RecoveryTarget('utc', value, options);
   }
 
   /**
@@ -106,7 +121,7 @@ export class RecoveryTarget {
   }
 
   private constructor(
-    private readonly type: 'time' | 'timestamp' | 'lsn' | 'xid' | 'name' | 'immediate' | 'latest',
+    private readonly type: 'time' | 'timestamp' | 'utc' | 'lsn' | 'xid' | 'name' | 'immediate' | 'latest',
     private readonly value: unknown,
     private readonly options: RecoveryTargetOptions,
   ) {}
@@ -131,6 +146,12 @@ export class RecoveryTarget {
         const parsed = parseTargetTime(String(this.value));
         if (!parsed.ok) add(`timestamp cannot be parsed (${parsed.error})`, this.value, 'use e.g. RecoveryTarget.timestamp("2025-12-27 20:43:00+00:00")');
         else if (!parsed.hasOffset) add('timestamp has no explicit offset (CNPG < 1.28.1 takes it in the pod time zone)', this.value, `add one, e.g. ${show(String(this.value).trim() + '+00:00')}`);
+        break;
+      }
+      case 'utc': {
+        const parsed = parseTargetTime(String(this.value));
+        if (!parsed.ok) add(`UTC time cannot be parsed (${parsed.error})`, this.value, 'use e.g. RecoveryTarget.utc("2025-12-27 20:43:00.432801")');
+        else if (parsed.hasOffset) add('a UTC time must not name a zone or offset', this.value, `use RecoveryTarget.timestamp(${show(String(this.value))}) for a time with an offset`);
         break;
       }
       case 'lsn':
@@ -173,7 +194,8 @@ export class RecoveryTarget {
     };
     switch (this.type) {
       case 'time': return { ...common, targetTime: toPostgresSafeUtc(this.value as Date) };
-      case 'timestamp': return { ...common, targetTime: toPostgresSafeUtc(parseTargetTime(String(this.value)).date!) };
+      case 'timestamp':
+      case 'utc': return { ...common, targetTime: parseTargetTime(String(this.value)).postgresUtc! };
       case 'lsn': return { ...common, targetLSN: String(this.value) };
       case 'xid': return { ...common, targetXID: String(this.value) };
       case 'name': return { ...common, targetName: String(this.value) };

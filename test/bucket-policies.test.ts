@@ -71,6 +71,13 @@ describe('lifecycleRule', () => {
     ['the retention window itself', 7, RetentionPolicy.days(7), BackupSchedule.daily(), 9],
     ['a window plus less than one interval', 8, RetentionPolicy.days(7), BackupSchedule.daily(), 9],
     ['weekly backups with 2-week retention', 20, RetentionPolicy.weeks(2), BackupSchedule.weekly(), 22],
+    // the longest gap between two runs decides, whatever form the schedule takes
+    ['@monthly backups with 7-day retention', 16, RetentionPolicy.days(7), BackupSchedule.cron('@monthly'), 39],
+    ['the same monthly schedule as six fields', 38, RetentionPolicy.days(7), BackupSchedule.cron('0 0 0 1 * *'), 39],
+    ['@yearly backups (366 days across a leap day)', 370, RetentionPolicy.days(7), BackupSchedule.cron('@yearly'), 374],
+    ['@every 720h backups', 37, RetentionPolicy.days(7), BackupSchedule.cron('@every 720h'), 38],
+    ['@every 36h backups (rounded up to 2 days)', 9, RetentionPolicy.days(7), BackupSchedule.cron('@every 36h'), 10],
+    ['backups on the 31st (none in months of 30 days: 61 days apart)', 60, RetentionPolicy.days(1), BackupSchedule.cron('0 0 0 31 * *'), 63],
   ])('fails when the expiry is %s', (_, days, retention, schedule, minimum) => {
     const pg = database({ retention, schedule });
     expect(() => BucketPolicies.lifecycleRule(pg, { expireAfterDays: days }))

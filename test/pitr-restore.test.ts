@@ -301,3 +301,100 @@ describe('PitrRestore', () => {
     });
   });
 });
+
+describe('PitrRestore boundaries', () => {
+  const external = (o: object = {}) => RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/', imageName: 'ghcr.io/cloudnative-pg/postgresql:17.5', ...o });
+  const clusterOf = (chart: Chart) => find(synthAuthored(chart), 'Cluster', 'test-restore');
+
+  test.each([
+    ['a later minor', 'ghcr.io/cloudnative-pg/postgresql:17.6'],
+    ['an earlier minor', 'ghcr.io/cloudnative-pg/postgresql:17.0'],
+    ['the major alone', 'ghcr.io/cloudnative-pg/postgresql:17'],
+    ['a minor with a suffix', 'ghcr.io/cloudnative-pg/postgresql:17.6-standard-bookworm'],
+  ])('restores into %s of the source\'s major: %s', (_, imageName) => {
+    // GIVEN an app with a restore whose image differs from the source's only in the minor
+    const chart = new Chart(Testing.app(), 'restore', { namespace: 'databases' });
+    // WHEN
+    const restore = new PitrRestore(chart, 'Restore', { source: external(), clusterName: 'test-restore', imageName });
+    // THEN the image the user gave reaches the YAML
+    expect(restore.imageName).toBe(imageName);
+    expect(clusterOf(chart).spec.imageName).toBe(imageName);
+  });
+
+  test.each([
+    ['the next major', 'ghcr.io/cloudnative-pg/postgresql:18.1'],
+    ['the previous major with a suffix', 'ghcr.io/cloudnative-pg/postgresql:16.9-bookworm'],
+    ['a major that starts with the same digits', 'ghcr.io/cloudnative-pg/postgresql:170.1'],
+    ['a major alone', 'ghcr.io/cloudnative-pg/postgresql:1'],
+  ])('fails when the image is %s: %s', (_, imageName) => {
+    const message = errorOf(() => new PitrRestore(Testing.chart(), 'Restore', { source: external(), clusterName: 'test-restore', imageName }));
+    expectPropError(message, {
+      path: 'test/Restore',
+      prop: 'imageName',
+      value: imageName,
+      problem: 'must be the source\'s PostgreSQL major version 17 (a base backup restores only into the same major)',
+      fix: 'use "ghcr.io/cloudnative-pg/postgresql:17.5", or leave imageName out',
+    });
+  });
+
+  test('a source image without a version has no major to compare: the image given reaches the YAML', () => {
+    const chart = new Chart(Testing.app(), 'restore', { namespace: 'databases' });
+    new PitrRestore(chart, 'Restore', { source: external({ imageName: 'postgres' }), clusterName: 'test-restore', imageName: 'ghcr.io/cloudnative-pg/postgresql:17.5' });
+    expect(clusterOf(chart).spec.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:17.5');
+  });
+
+  test.each<[string, string | undefined, string | undefined, string | undefined]>([
+    ['a source namespace in a chart without one', 'databases', undefined, 'databases'],
+    ['a source namespace different from the chart\'s', 'databases', 'restores', 'databases'],
+    ['the chart\'s namespace for a source without one', undefined, 'restores', 'restores'],
+    ['no namespace at all', undefined, undefined, undefined],
+  ])('a restore from an archive elsewhere lands in %s', (_, sourceNamespace, chartNamespace, expected) => {
+    // GIVEN the ObjectStore must be in the restored Cluster's namespace (the plugin looks it up there)
+    const chart = new Chart(Testing.app(), 'restore', chartNamespace ? { namespace: chartNamespace } : {});
+    // WHEN
+    const restore = new PitrRestore(chart, 'Restore', { source: external({ namespace: sourceNamespace }), clusterName: 'test-restore' });
+    // THEN
+    expect(restore.namespace).toBe(expected);
+    expect(clusterOf(chart).metadata.namespace).toBe(expected);
+  });
+
+  test.each([
+    ['one instance', 1],
+    ['three instances', 3],
+  ])('%s reach the YAML', (_, instances) => {
+    const chart = new Chart(Testing.app(), 'restore', { namespace: 'databases' });
+    new PitrRestore(chart, 'Restore', { source: external(), clusterName: 'test-restore', instances });
+    expect(clusterOf(chart).spec.instances).toBe(instances);
+  });
+
+  test('fails when instances is fractional', () => {
+    const message = errorOf(() => new PitrRestore(Testing.chart(), 'Restore', { source: external(), clusterName: 'test-restore', instances: 1.5 }));
+    expectPropError(message, { path: 'test/Restore', prop: 'instances', value: 1.5, problem: 'must be a whole number of at least 1', fix: 'use e.g. 1' });
+  });
+
+  test('archiveWal archives under the restore\'s name by default, and the target, storage class and secret reach the YAML', () => {
+    // GIVEN
+    const chart = new Chart(Testing.app(), 'restore', { namespace: 'databases' });
+    // WHEN
+    const restore = new PitrRestore(chart, 'Restore', {
+      source: external({ appSecretName: 'app-secret', database: 'shop', owner: 'shopper' }),
+      clusterName: 'test-restore',
+      archiveWal: true,
+      storageClass: 'local-path',
+      target: RecoveryTarget.utc('2024-02-29 23:59:59.999999', { exclusive: true }),
+    });
+    const cluster = clusterOf(chart);
+    // THEN
+    expect(restore.archiveServerName).toBe('test-restore');
+    expect(cluster.spec.plugins).toEqual([{ name: PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: 's3-store', serverName: 'test-restore' } }]);
+    expect(cluster.spec.storage).toEqual({ size: '1Gi', storageClass: 'local-path' });
+    expect(cluster.spec.bootstrap.recovery).toEqual({
+      source: 'source',
+      database: 'shop',
+      owner: 'shopper',
+      secret: { name: 'app-secret' },
+      recoveryTarget: { targetTime: '2024-02-29 23:59:59.999999+00:00', exclusive: true },
+    });
+    expect(cluster.spec.externalClusters).toEqual([{ name: 'source', plugin: { name: PLUGIN, parameters: { barmanObjectName: 's3-store', serverName: 'test' } } }]);
+  });
+});

@@ -36,6 +36,19 @@ describe('RecoveryTarget', () => {
     expect(r).toEqual({ targetTime: '2025-12-27 20:43:00.123000+00:00' });
   });
 
+  test.each([
+    ['a PostgreSQL string in UTC', RecoveryTarget.timestamp('2025-12-27 20:43:00.123456+00:00'), '2025-12-27 20:43:00.123456+00:00'],
+    ['a commit time from PostgreSQL\'s log, with a negative offset', RecoveryTarget.timestamp('2025-12-27 15:43:00.432801-05'), '2025-12-27 20:43:00.432801+00:00'],
+    ['an RFC 3339 string', RecoveryTarget.timestamp('2025-12-27T21:43:00.000001+01:00'), '2025-12-27 20:43:00.000001+00:00'],
+    ['a UTC string without an offset', RecoveryTarget.utc('2025-12-27 20:43:00.999999'), '2025-12-27 20:43:00.999999+00:00'],
+    ['a UTC string in the T form', RecoveryTarget.utc('2025-12-27T20:43:00.5'), '2025-12-27 20:43:00.500000+00:00'],
+  ])('microseconds of %s reach the YAML', (_, target, targetTime) => {
+    // GIVEN / WHEN
+    const r = rendered(target);
+    // THEN all six digits survive (a Date would cut them to milliseconds: the commit meant would be lost)
+    expect(r).toEqual({ targetTime });
+  });
+
   test.each<[string, RecoveryTarget, Doc | undefined]>([
     ['an LSN', RecoveryTarget.lsn('0/3000060'), { targetLSN: '0/3000060' }],
     ['an XID', RecoveryTarget.xid(1234, { backupId: '20251227T200000' }), { targetXID: '1234', backupID: '20251227T200000' }],
@@ -62,6 +75,33 @@ describe('RecoveryTarget', () => {
     expect(target.describe()).toBe(words);
   });
 
+  test.each<[string, RecoveryTarget, Doc]>([
+    ['the smallest XID', RecoveryTarget.xid(1, { backupId: '20251227T200000' }), { targetXID: '1', backupID: '20251227T200000' }],
+    ['the largest 32-bit XID', RecoveryTarget.xid(4294967295, { backupId: '20251227T200000' }), { targetXID: '4294967295', backupID: '20251227T200000' }],
+    ['an LSN of eight hex digits on each side, lower case', RecoveryTarget.lsn('ffffffff/0a0b0c0d'), { targetLSN: 'ffffffff/0a0b0c0d' }],
+    ['an LSN of one digit on each side', RecoveryTarget.lsn('0/0'), { targetLSN: '0/0' }],
+    ['a restore point name of 63 bytes', RecoveryTarget.namedRestorePoint('n'.repeat(63), { backupId: '20251227T200000' }), { targetName: 'n'.repeat(63), backupID: '20251227T200000' }],
+    ['a restore point name of 63 bytes in 32 characters', RecoveryTarget.namedRestorePoint('é'.repeat(31) + 'a', { backupId: '20251227T200000' }), { targetName: 'é'.repeat(31) + 'a', backupID: '20251227T200000' }],
+    ['a restore point name with spaces and a tilde', RecoveryTarget.namedRestorePoint(' before migration~ ', { backupId: '20251227T200000' }), { targetName: ' before migration~ ', backupID: '20251227T200000' }],
+    ['timeline 1', RecoveryTarget.lsn('0/3000060', { timeline: 1 }), { targetLSN: '0/3000060', targetTLI: '1' }],
+    ['a UTC time with every option', RecoveryTarget.utc('2024-02-29 23:59:59.999999', { exclusive: false, timeline: 3, backupId: '20240229T000000' }),
+      { targetTime: '2024-02-29 23:59:59.999999+00:00', exclusive: false, targetTLI: '3', backupID: '20240229T000000' }],
+    ['a timestamp with a negative offset crossing midnight of a year', RecoveryTarget.timestamp('2025-12-31 22:30:00.000001-01:30'), { targetTime: '2026-01-01 00:00:00.000001+00:00' }],
+    ['a timestamp with a positive offset crossing back over February 29th', RecoveryTarget.timestamp('2024-03-01 01:00:00+02:00'), { targetTime: '2024-02-29 23:00:00.000000+00:00' }],
+    ['a Date at the last millisecond of a year', RecoveryTarget.time(new Date('2025-12-31T23:59:59.999Z')), { targetTime: '2025-12-31 23:59:59.999000+00:00' }],
+  ])('%s reaches the YAML exactly', (_, target, expected) => {
+    expect(rendered(target)).toEqual(expected);
+  });
+
+  test.each([
+    [RecoveryTarget.timestamp('2025-12-27 21:43:00.432801+01:00'), 'targetTime 2025-12-27 20:43:00.432801+00:00'],
+    [RecoveryTarget.utc('2025-12-27 20:43:00'), 'targetTime 2025-12-27 20:43:00.000000+00:00'],
+    [RecoveryTarget.xid(7, { backupId: '20251227T200000' }), 'targetXID 7'],
+    [RecoveryTarget.namedRestorePoint('p', { backupId: '20251227T200000' }), 'targetName p'],
+  ])('describe() names the target: %#', (target, words) => {
+    expect(target.describe()).toBe(words);
+  });
+
   // Targets are checked by the construct that uses them: the error names that construct and the prop `target`.
   test.each<[string, RecoveryTarget, unknown, string]>([
     ['a timestamp has no offset', RecoveryTarget.timestamp('2025-12-27 20:43:00'), '2025-12-27 20:43:00', 'add one, e.g. "2025-12-27 20:43:00+00:00"'],
@@ -69,6 +109,21 @@ describe('RecoveryTarget', () => {
     ['a timestamp is not a timestamp', RecoveryTarget.timestamp('yesterday'), 'yesterday', 'RecoveryTarget.timestamp("2025-12-27 20:43:00+00:00")'],
     ['a timestamp is empty', RecoveryTarget.timestamp(''), '', 'RecoveryTarget.timestamp("2025-12-27 20:43:00+00:00")'],
     ['a timestamp has a zone letter without the T form', RecoveryTarget.timestamp('2025-12-27 20:43:00Z'), '2025-12-27 20:43:00Z', 'RecoveryTarget.timestamp("2025-12-27 20:43:00+00:00")'],
+    ['a UTC time names an offset', RecoveryTarget.utc('2025-12-27 20:43:00+00:00'), '2025-12-27 20:43:00+00:00', 'use RecoveryTarget.timestamp("2025-12-27 20:43:00+00:00")'],
+    ['a UTC time names the zone Z', RecoveryTarget.utc('2025-12-27T20:43:00Z'), '2025-12-27T20:43:00Z', 'use RecoveryTarget.timestamp('],
+    ['a UTC time is not a time', RecoveryTarget.utc('now'), 'now', 'use e.g. RecoveryTarget.utc("2025-12-27 20:43:00.432801")'],
+    ['a timestamp is February 29th of a year that is not leap', RecoveryTarget.timestamp('2025-02-29 12:00:00+00:00'), '2025-02-29 12:00:00+00:00', 'RecoveryTarget.timestamp('],
+    ['a timestamp has hour 24', RecoveryTarget.timestamp('2025-12-27 24:00:00+00:00'), '2025-12-27 24:00:00+00:00', 'RecoveryTarget.timestamp('],
+    ['a UTC time has day 0', RecoveryTarget.utc('2025-12-00 00:00:00'), '2025-12-00 00:00:00', 'RecoveryTarget.utc('],
+    ['an LSN has nine hex digits', RecoveryTarget.lsn('0/123456789'), '0/123456789', 'use the form "0/3000060"'],
+    ['an LSN has text around it', RecoveryTarget.lsn(' 0/3000060'), ' 0/3000060', 'use the form "0/3000060"'],
+    ['a restore point name is 64 bytes in 32 characters', RecoveryTarget.namedRestorePoint('é'.repeat(32), { backupId: '20251227T200000' }), 'é'.repeat(32), 'pg_create_restore_point()'],
+    ['a restore point name has a unit separator', RecoveryTarget.namedRestorePoint('a\x1fb', { backupId: '20251227T200000' }), 'a\x1fb', 'pg_create_restore_point()'],
+    ['a restore point name has a DEL', RecoveryTarget.namedRestorePoint('a\x7fb', { backupId: '20251227T200000' }), 'a\x7fb', 'pg_create_restore_point()'],
+    ['a backupId has a prefix', RecoveryTarget.lsn('0/3000060', { backupId: 'x20251227T200000' }), 'x20251227T200000', '"20251227T200000"'],
+    ['a backupId has a suffix', RecoveryTarget.lsn('0/3000060', { backupId: '20251227T200000x' }), '20251227T200000x', '"20251227T200000"'],
+    ['a backupId has a short time', RecoveryTarget.immediate('20251227T20000'), '20251227T20000', '"20251227T200000"'],
+    ['the timeline is negative', RecoveryTarget.lsn('0/3000060', { timeline: -1 }), -1, '{ timeline: 2 }'],
     ['a timestamp has day 32', RecoveryTarget.timestamp('2025-12-32 20:43:00+00:00'), '2025-12-32 20:43:00+00:00', 'RecoveryTarget.timestamp('],
     ['a Date is invalid', RecoveryTarget.time(new Date('not a date')), new Date('not a date'), 'RecoveryTarget.time(new Date("2025-12-27T20:43:00Z"))'],
     ['an LSN has no slash', RecoveryTarget.lsn('3000060'), '3000060', 'use the form "0/3000060"'],

@@ -7,7 +7,7 @@
 import { barmanArchiver, externalClustersOf, pluginsOf } from './cluster-model';
 import { CNPG_GROUP, Entry, isObj, Obj, ValidationContext } from './context';
 import { show } from './finding';
-import { parseTargetTime, toPostgresSafeUtc } from './timestamps';
+import { parseTargetTime } from './timestamps';
 import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
 
 const READ_KEYS = new Set(['barmanObjectName', 'serverName']);
@@ -20,7 +20,7 @@ const ARCHIVE_KEYS = new Set(['compression', 'encryption', 'maxParallel', 'jobs'
 function whereItBelongs(key: string, value: unknown): string {
   if (key === 'targetTime' && typeof value === 'string') {
     const parsed = parseTargetTime(value);
-    if (parsed.ok && parsed.date && parsed.hasOffset) value = toPostgresSafeUtc(parsed.date).replace(/\.000000\+/, '+');
+    if (parsed.postgresUtc && parsed.hasOffset) value = parsed.postgresUtc.replace(/\.000000\+/, '+');
   }
   if (RECOVERY_TARGET_KEYS.has(key)) {
     return `move it to spec.bootstrap.recovery.recoveryTarget.${key} (e.g. recoveryTarget: { ${key}: ${show(value)} })`;
