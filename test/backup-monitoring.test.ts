@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { BackupAlert, BackupMonitoring, BackupSchedule, Monitoring, RetentionPolicy } from '../src';
-import { Expectation, promtoolScenario, ruleFileOf, runPromtool, Series } from './promtool';
+import { Expectation, promtoolPath, promtoolScenario, ruleFileOf, runPromtool, Series } from './promtool';
 import { addOperators, backedUp, Doc, errorOf, expectPropError, find, synthAuthored, validateApp } from './util';
 import { cnpgSchedulePeriodSeconds, cronJobSchedulePeriodSeconds } from '../src/private/schedule-period';
 
@@ -422,6 +422,10 @@ describe('alerts under promtool', () => {
       { at: HOUR, alert: BackupAlert.BACKUP_METRICS_ABSENT, firing: firing(BackupAlert.BACKUP_METRICS_ABSENT, 'hourly') },
       ...quiet([2 * HOUR], ALL_ALERTS.filter(a => a !== BackupAlert.BACKUP_METRICS_ABSENT)),
     ]);
+  });
+
+  test('a missing promtool fails the tests with the install command, never skips them', () => {
+    expect(() => promtoolPath({ ...process.env, PATH: '/nonexistent' })).toThrow(/promtool is not installed: run `apt-get install -y prometheus`/);
   });
 
   test('promtool itself notices a wrong expectation (the harness can fail)', () => {

@@ -6,9 +6,9 @@ import * as yaml from 'js-yaml';
 import { Doc } from './util';
 
 /** promtool must be installed (Debian `prometheus`; `.ci/run` installs it): a missing one fails, never skips. */
-export function promtoolPath(): string {
-  const found = spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf-8' });
-  const p = found.stdout.trim();
+export function promtoolPath(env: NodeJS.ProcessEnv = process.env): string {
+  const found = spawnSync('/bin/sh', ['-c', 'command -v promtool'], { encoding: 'utf-8', env });
+  const p = (found.stdout ?? '').trim();
   if (found.status !== 0 || !p) {
     throw new Error('promtool is not installed: run `apt-get install -y prometheus` (the CI script .ci/run does)');
   }
