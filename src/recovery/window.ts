@@ -12,8 +12,8 @@ import { ArchiveCatalog, LIMITS, WalObject } from './archive';
 import { BackupInfo } from './backup-info';
 import { cnpgBackupChoice } from './catalog-choice';
 import { formatLsn, segmentFileName, segmentOf } from './lsn';
-import { formatMicros } from './time';
 import { ArchiveReadError } from './s3';
+import { formatMicros } from './time';
 import { scanWal, SegmentData, XactRecord } from './wal-reader';
 
 /** Reads one segment's bytes. */

@@ -121,8 +121,12 @@ describe('analyseWindow', () => {
     try {
       // Segments 07 to 09 hold no commit (full-page images of one long transaction).
       const early = backupInfo({
-        beginTime: '2026-12-02 04:18:22.000000+00:00', endTime: '2026-12-02 04:18:22.100000+00:00',
-        beginXlog: '0/700028', endXlog: '0/700100', beginWal: '000000010000000000000007', endWal: '000000010000000000000007',
+        beginTime: '2026-12-02 04:18:22.000000+00:00',
+        endTime: '2026-12-02 04:18:22.100000+00:00',
+        beginXlog: '0/700028',
+        endXlog: '0/700100',
+        beginWal: '000000010000000000000007',
+        endWal: '000000010000000000000007',
       });
       const archive = new FixtureArchive({ backups: { '20261202T041822': early }, without: ['00000001000000000000000A', '00000001000000000000000B', '00000001000000000000000C'] });
       await expect(analyse(archive)).rejects.toThrow(/no commit in the last 1 WAL segments before 000000010000000000000009/);
