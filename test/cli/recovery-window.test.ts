@@ -106,6 +106,13 @@ describe('cdk8s-cnpg recovery-window', () => {
     expect(stdout).toMatch(/Google Cloud Storage and Azure Blob Storage archives are not supported yet/);
   });
 
+  test('GIVEN cdk8s-cnpg --help THEN the archive commands are listed after validate\'s usage', async () => {
+    let stdout = '';
+    const code = await runCommand(['--help'], { stdout: (s: string) => { stdout += s; }, stderr: () => undefined });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: cdk8s-cnpg validate[\s\S]*cdk8s-cnpg recovery-window[\s\S]*cdk8s-cnpg restore/);
+  });
+
   test.each<[string, string[], RegExp]>([
     ['no destination', ['--server-name', 'x'], /no destination path given/],
     ['no server name', ['s3://b/p/'], /--server-name is required/],
