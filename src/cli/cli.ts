@@ -203,5 +203,12 @@ const ARCHIVE_COMMANDS: Readonly<Record<string, (argv: string[], io: CliIo) => P
 /** Runs any subcommand; resolves to the exit code. */
 export function runCommand(argv: string[], io: CliIo): Promise<number> {
   const command = ARCHIVE_COMMANDS[argv[0]];
-  return command ? command(argv.slice(1), io) : Promise.resolve(runCli(argv, io));
+  if (command) return command(argv.slice(1), io);
+  const code = runCli(argv, io);
+  if (argv[0] === '--help' || argv[0] === '-h') {
+    io.stdout('\nOther commands (each with --help):\n'
+      + '  cdk8s-cnpg recovery-window   the recoverable window of a Barman Cloud archive in S3, and whether a target is in it\n'
+      + '  cdk8s-cnpg restore           write a validated restore Cluster (PitrRestore) from flags or dist/, checked with --check\n');
+  }
+  return Promise.resolve(code);
 }

@@ -35,6 +35,7 @@ Arguments:
   <destinationPath>        the ObjectStore's destinationPath, e.g. s3://my-bucket/postgres/
   --server-name NAME       the archive's server name (the source cluster's name, or its serverName parameter)
   --endpoint-url URL       an S3-compatible endpoint (MinIO, Garage, Ceph, R2, B2…): path-style addressing
+                           (default: AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, else AWS S3)
   --target-time TIME       RFC 3339 or PostgreSQL timestamp with an offset: 2025-12-27T20:43:00.123456+00:00,
                            "2025-12-27 21:43:00+01"
   --target-lsn X/Y         a WAL location, e.g. 0/3000060

@@ -25,8 +25,10 @@ export async function checkWindow(options: WindowCheckOptions): Promise<{ catalo
   const env = options.env ?? process.env;
   const dest = parseDestinationPath(options.destinationPath);
   if (typeof dest === 'string') throw new WindowUsageError(`destination path ${JSON.stringify(options.destinationPath)}: ${dest}`);
-  if (options.endpointUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(options.endpointUrl)) {
-    throw new WindowUsageError(`--endpoint-url must be an http(s) URL, got ${JSON.stringify(options.endpointUrl)}`);
+  // The AWS CLI's own variables for a custom endpoint apply when no endpoint is given.
+  const endpointUrl = options.endpointUrl ?? (env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined);
+  if (endpointUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(endpointUrl)) {
+    throw new WindowUsageError(`the endpoint URL must be an http(s) URL, got ${JSON.stringify(endpointUrl)}`);
   }
   const credentials = loadCredentials(env);
   if (typeof credentials === 'string') throw new ArchiveReadError(credentials);
@@ -38,7 +40,7 @@ export async function checkWindow(options: WindowCheckOptions): Promise<{ catalo
       throw new ArchiveReadError(`AWS_CA_BUNDLE ${JSON.stringify(env.AWS_CA_BUNDLE)}: ${(e as Error).message}`);
     }
   }
-  const reader = new S3Reader({ bucket: dest.bucket, credentials, endpointUrl: options.endpointUrl, region: loadRegion(env), ca });
+  const reader = new S3Reader({ bucket: dest.bucket, credentials, endpointUrl, region: loadRegion(env), ca });
   const catalog = await readCatalog(reader, dest.prefix, options.serverName);
   const window = await analyseWindow(catalog, obj => readSegment(reader, catalog, obj), {
     timeline: options.timeline,

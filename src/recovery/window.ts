@@ -16,6 +16,9 @@ import { ArchiveReadError } from './s3';
 import { formatMicros } from './time';
 import { scanWal, SegmentData, XactRecord } from './wal-reader';
 
+/** Segments kept in memory at once. */
+const SEGMENTS_CACHED = 4;
+
 /** Reads one segment's bytes. */
 export type SegmentLoader = (obj: WalObject) => Promise<Buffer>;
 
@@ -127,11 +130,18 @@ export async function analyseWindow(catalog: ArchiveCatalog, load: SegmentLoader
   const fileAt = (segno: bigint) => catalog.segments.get(timelineOfSegment(path, segno, size))?.get(segno);
   const maxSegment = [...catalog.segments.values()].reduce((m, s) => [...s.keys()].reduce((mm, k) => (k > mm ? k : mm), m), -1n);
 
+  // The few segments read last (a record spanning segments is read again with its neighbour); never more, as a
+  // backward scan may pass thousands of 16 MiB segments.
   const cache = new Map<string, Promise<Buffer>>();
   const segmentData = async (segno: bigint): Promise<SegmentData> => {
     const obj = fileAt(segno)!;
-    if (!cache.has(obj.key)) cache.set(obj.key, load(obj));
-    return { segno, data: await cache.get(obj.key)! };
+    let data = cache.get(obj.key);
+    if (!data) {
+      data = load(obj);
+      cache.set(obj.key, data);
+      if (cache.size > SEGMENTS_CACHED) cache.delete(cache.keys().next().value!);
+    }
+    return { segno, data: await data };
   };
 
   /** Scans segment k (plus what its last record needs, up to `last`). */
@@ -214,10 +224,14 @@ export async function analyseWindow(catalog: ArchiveCatalog, load: SegmentLoader
     const b = r.backup;
     const first = segmentOf(b.beginLsn!, size);
     const last = segmentOf(b.endLsn! - 1n, size);
-    const segs: SegmentData[] = [];
-    for (let k = first; k <= last; k++) segs.push(await segmentData(k));
-    const scan = scanWal(segs, size);
-    return scan.xacts.find(x => x.lsn >= b.beginLsn! && x.lsn < b.endLsn! && (exclusive ? x.time >= time : x.time > time));
+    // From the backup's end backwards: commit times grow with the WAL, so the segment with the last transaction
+    // inside the backup decides.
+    for (let k = last; k >= first && last - k < BigInt(LIMITS.maxScannedSegments); k--) {
+      const inside = (await scanFrom(k, last)).xacts.filter(x => x.lsn >= b.beginLsn! && x.lsn < b.endLsn!);
+      const late = inside.find(x => (exclusive ? x.time >= time : x.time > time));
+      if (late || inside.length) return late;
+    }
+    return undefined;
   }
 
   async function works(r: BackupReach, target: WindowTarget): Promise<string | undefined> {

@@ -106,6 +106,13 @@ describe('cdk8s-cnpg recovery-window', () => {
     expect(stdout).toMatch(/Google Cloud Storage and Azure Blob Storage archives are not supported yet/);
   });
 
+  test('GIVEN cdk8s-cnpg --help THEN the archive commands are listed after validate\'s usage', async () => {
+    let stdout = '';
+    const code = await runCommand(['--help'], { stdout: (s: string) => { stdout += s; }, stderr: () => undefined });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: cdk8s-cnpg validate[\s\S]*cdk8s-cnpg recovery-window[\s\S]*cdk8s-cnpg restore/);
+  });
+
   test.each<[string, string[], RegExp]>([
     ['no destination', ['--server-name', 'x'], /no destination path given/],
     ['no server name', ['s3://b/p/'], /--server-name is required/],
@@ -115,6 +122,7 @@ describe('cdk8s-cnpg recovery-window', () => {
     ['a bad timeline', ['s3://b/p/', '--server-name', 'x', '--timeline', 'newest'], /--timeline must be "latest" or a timeline number/],
     ['an unknown option', ['s3://b/p/', '--server-name', 'x', '--verbose'], /unknown option "--verbose"/],
     ['a GCS path', ['gs://b/p/', '--server-name', 'x'], /Google Cloud Storage archives \(gs:\/\/\) are not supported yet/],
+    ['an endpoint that is not a URL', ['s3://bkt/p/', '--server-name', 'x', '--endpoint-url', 'minio:9000'], /endpoint URL must be an http\(s\) URL, got "minio:9000"/],
   ])('fails with exit 2 on %s', async (_, argv, message) => {
     const { code, stderr, stdout } = await cli(...argv);
     expect(code).toBe(2);
@@ -131,6 +139,14 @@ describe('cdk8s-cnpg recovery-window', () => {
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(message);
+  });
+
+  test('GIVEN AWS_ENDPOINT_URL and no --endpoint-url THEN that endpoint is used', async () => {
+    let stdout = '';
+    const code = await runCommand(['recovery-window', 's3://bucket/pg/', '--server-name', 'srv', '--json'],
+      { stdout: (s: string) => { stdout += s; }, stderr: () => undefined, env: { ...S3_ENV, AWS_ENDPOINT_URL: s3.server.endpointUrl } } as never);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).latestLsn).toBe('0/D040E8');
   });
 
   test('GIVEN a CNPG choice that fails THEN the JSON names the backup to pin', async () => {

@@ -98,6 +98,23 @@ describe('cdk8s-cnpg restore', () => {
     expect(c.spec.bootstrap.recovery).toMatchObject({ source: 'source', database: 'app', owner: 'app', recoveryTarget: { targetLSN: '0/D020C8' } });
   });
 
+  test.each<[string, any[], RegExp]>([
+    ['two Clusters archive WAL', [
+      { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'a' }, spec: { plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 's' } }] } },
+      { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'b' }, spec: { plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 's' } }] } },
+    ], /2 Clusters archive WAL \(a, b\); choose one with --cluster/],
+    ['the ObjectStore is missing', [
+      { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'a', namespace: 'db' }, spec: { plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 's' } }] } },
+    ], /no ObjectStore "s" in namespace db/],
+    ['no Cluster archives WAL', [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }], /no Cluster archiving WAL through the barman-cloud plugin/],
+  ])('fails with exit 2 when, in dist/, %s', async (_, docs, message) => {
+    const dir = fs.mkdtempSync(path.join(work, 'dist-'));
+    fs.writeFileSync(path.join(dir, 'app.k8s.yaml'), docs.map(d => yaml.dump(d)).join('---\n'));
+    const r = await restore('--from-dist', dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
   test('GIVEN --check and a recoverable target THEN it is written, and says it was checked', async () => {
     const r = await restore(...FLAGS, '--target-time', '2026-12-02T04:19:20+00:00', '--check', '--endpoint-url', s3.server.endpointUrl);
     expect(r.code).toBe(0);
