@@ -234,7 +234,7 @@ describe('longestIntervalSeconds', () => {
     expect(longestIntervalSeconds(expr)).toBe(seconds);
   });
 
-  test.each(['0 0 0 30 2 *', '0 0 0 31 11 *', 'not a schedule', '0 0 * * *'])('is undefined for %j (invalid, five fields or never runs)', expr => {
+  test.each(['0 0 0 30 2 *', '0 0 0 31 11 *', '0 0 ,, * * *', 'not a schedule', '0 0 * * *'])('is undefined for %j (invalid, five fields or never runs)', expr => {
     expect(longestIntervalSeconds(expr)).toBeUndefined();
   });
 });
