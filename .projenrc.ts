@@ -146,7 +146,7 @@ const MUTATION_TARGETS: Record<string, { file: string; tests: string[] }> = {
   'recovery-target': { file: 'src/recovery-target.ts', tests: ['test/recovery-target.test.ts'] },
   'backup-schedule': { file: 'src/backup-schedule.ts', tests: ['test/backup-schedule.test.ts', 'test/bucket-policies.test.ts'] },
   'pitr-restore': { file: 'src/pitr-restore.ts', tests: ['test/pitr-restore.test.ts'] },
-  'schedule': { file: 'src/validation/schedule.ts', tests: ['test/validation/schedule.test.ts', 'test/backup-schedule.test.ts'] },
+  'schedule': { file: 'src/validation/schedule.ts', tests: ['test/validation/schedule.test.ts'] },
   'references': { file: 'src/validation/references.ts', tests: ['test/validation/references.test.ts'] },
   // Parsing and normalising only: the targetTime rule below them (checkTargetTimes) is measured with the validator.
   'timestamps': { file: 'src/validation/timestamps.ts:1-128', tests: ['test/validation/functions.test.ts', 'test/recovery-target.test.ts'] },
@@ -163,11 +163,15 @@ for (const [name, target] of Object.entries(MUTATION_TARGETS)) {
       packageManager: 'npm',
       testRunner: 'jest',
       coverageAnalysis: 'perTest',
+      // Mutants that run when a module loads (constants, and code that test tables run at describe level) cannot
+      // be tied to one test: each would run the whole test set, which two shared cores cannot afford. They are
+      // reported as "Ignored" and counted in mutation/results.md; the logic runs inside tests and is measured.
+      ignoreStatic: true,
       incremental: true,
       incrementalFile: `mutation/incremental/${name}.json`,
       mutate: [target.file],
       concurrency: 2,
-      timeoutMS: 60000,
+      timeoutMS: 5000,
       reporters: ['clear-text', 'progress-append-only', 'json'],
       jsonReporter: { fileName: `mutation/reports/${name}.json` },
       tempDirName: '.stryker-tmp',
@@ -190,7 +194,7 @@ for (const [name, target] of Object.entries(MUTATION_TARGETS)) {
   mutate.exec(`stryker run mutation/config/${name}.json`);
 }
 project.gitignore.addPatterns('/.stryker-tmp/', '/mutation/reports/');
-project.npmignore?.exclude('/mutation/');
+project.npmignore?.exclude('/mutation/', '/.stryker-tmp/');
 project.eslint?.addIgnorePattern('mutation/');
 
 project.testTask.env('CDK8S_CNPG_UPSTREAM_DIR', upstreamEnv.CDK8S_CNPG_UPSTREAM_DIR);

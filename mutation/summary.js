@@ -2,6 +2,7 @@
 // Summarises mutation/reports/*.json (Stryker's JSON reporter) into the table of mutation/results.md, and lists
 // survivors. A mutant that crashes a test file (RuntimeError) counts as killed, as the issue asks; mutants listed in
 // mutation/equivalent.json ({ "<file>:<line>:<column>:<mutatorName>": "why" }) are excluded from the score.
+// Static mutants (ignoreStatic) are reported as Ignored and left out of the score.
 // Usage: node mutation/summary.js [--survivors]
 const fs = require('fs');
 const path = require('path');
@@ -28,10 +29,10 @@ for (const name of fs.readdirSync(dir).filter(f => f.endsWith('.json')).sort()) 
     const detected = count.Killed + count.Timeout + count.RuntimeError;
     const valid = detected + count.Survived + count.NoCoverage;
     rows.push({ file, total: mutants.length, killed: count.Killed, timeout: count.Timeout, crashed: count.RuntimeError, survived: count.Survived,
-      noCoverage: count.NoCoverage, equivalents, score: valid ? (100 * detected / valid).toFixed(1) : 'n/a' });
+      noCoverage: count.NoCoverage, ignored: count.Ignored, equivalents, score: valid ? (100 * detected / valid).toFixed(1) : 'n/a' });
   }
 }
-console.log('| file | mutants | killed | timeout | crashed | survived | no coverage | equivalent | score |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.file} | ${r.total} | ${r.killed} | ${r.timeout} | ${r.crashed} | ${r.survived} | ${r.noCoverage} | ${r.equivalents} | ${r.score}% |`);
+console.log('| file | mutants | killed | timeout | crashed | survived | no coverage | static (not run) | equivalent | score |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) console.log(`| ${r.file} | ${r.total} | ${r.killed} | ${r.timeout} | ${r.crashed} | ${r.survived} | ${r.noCoverage} | ${r.ignored} | ${r.equivalents} | ${r.score}% |`);
 if (process.argv.includes('--survivors')) for (const s of survivors) console.log(s);

@@ -175,8 +175,11 @@ export class RecoveryTarget {
     if (backupId !== undefined && !/^\d{8}T\d{6}$/.test(backupId)) {
       add('backupId is not a Barman backup ID', backupId, 'use the ID shown by the Backup status or the bucket listing, e.g. "20251227T200000"');
     }
-    if ((this.type === 'xid' || this.type === 'name' || this.type === 'immediate') && !backupId) {
-      add(`a ${this.type === 'name' ? 'restore point' : this.type} target from an object store needs backupId`, backupId, 'name the base backup, e.g. { backupId: "20251227T200000" }');
+    // CNPG webhook: these targets need the base backup named when recovering from an object store.
+    const needsBackup: Partial<Record<typeof this.type, string>> = { xid: 'an XID', name: 'a restore point', immediate: 'an immediate' };
+    const target = needsBackup[this.type];
+    if (target && !backupId) {
+      add(`${target} target from an object store needs backupId`, backupId, 'name the base backup, e.g. { backupId: "20251227T200000" }');
     }
     if (timeline !== undefined && (!Number.isInteger(timeline) || timeline < 1)) {
       add('timeline must be a positive whole number', timeline, 'use e.g. { timeline: 2 }, or leave it out for the latest timeline');

@@ -102,6 +102,34 @@ describe('RecoveryTarget', () => {
     expect(target.describe()).toBe(words);
   });
 
+  test.each<[RecoveryTarget, string]>([
+    [RecoveryTarget.time(new Date('x')), 'time target is not a valid Date'],
+    [RecoveryTarget.timestamp('yesterday'), 'timestamp cannot be parsed ("yesterday" is not a timestamp CNPG accepts; use'],
+    [RecoveryTarget.timestamp('2025-12-27 20:43:00'), 'timestamp has no explicit offset (CNPG < 1.28.1 takes it in the pod time zone)'],
+    [RecoveryTarget.utc('2025-02-29 00:00:00'), 'UTC time cannot be parsed (day 29 is out of range for 2025-02)'],
+    [RecoveryTarget.utc('2025-12-27 20:43:00-01:00'), 'a UTC time must not name a zone or offset'],
+    [RecoveryTarget.lsn('x'), 'is not a WAL location (LSN)'],
+    [RecoveryTarget.xid(0, { backupId: '20251227T200000' }), 'transaction ID must be a whole number from 1 to 4294967295'],
+    [RecoveryTarget.namedRestorePoint('', { backupId: '20251227T200000' }), 'restore point name must be 1 to 63 bytes without control characters'],
+    [RecoveryTarget.lsn('0/1', { backupId: 'b' }), 'backupId is not a Barman backup ID'],
+    [RecoveryTarget.xid(5, {} as any), 'an XID target from an object store needs backupId'],
+    [RecoveryTarget.namedRestorePoint('p', {} as any), 'a restore point target from an object store needs backupId'],
+    [RecoveryTarget.immediate(undefined as any), 'an immediate target from an object store needs backupId'],
+    [RecoveryTarget.lsn('0/1', { timeline: 0 }), 'timeline must be a positive whole number'],
+  ])('the error says what is wrong: %#', (target, problem) => {
+    // GIVEN / WHEN
+    const message = errorOf(() => new PitrRestore(Testing.chart(), 'Restore', { source: SOURCE, clusterName: 'test-restore', target }));
+    // THEN the one problem is named, after the construct path and the prop
+    expect(message).toContain(`[test/Restore] target: ${problem}`);
+    expect(message.split('\n').filter(l => l.includes('[test/Restore] target:'))).toHaveLength(1);
+  });
+
+  test('an empty backupId for an immediate target is both malformed and missing', () => {
+    const message = errorOf(() => new PitrRestore(Testing.chart(), 'Restore', { source: SOURCE, clusterName: 'test-restore', target: RecoveryTarget.immediate('') }));
+    expect(message).toContain('target: backupId is not a Barman backup ID, got ""');
+    expect(message).toContain('target: an immediate target from an object store needs backupId, got ""');
+  });
+
   // Targets are checked by the construct that uses them: the error names that construct and the prop `target`.
   test.each<[string, RecoveryTarget, unknown, string]>([
     ['a timestamp has no offset', RecoveryTarget.timestamp('2025-12-27 20:43:00'), '2025-12-27 20:43:00', 'add one, e.g. "2025-12-27 20:43:00+00:00"'],

@@ -68,8 +68,9 @@ export function parseGoDuration(text: string): bigint | undefined {
     const m = /^(\d*)(?:\.(\d*))?([^\d.]*)/.exec(rest)!;
     const [whole, int, frac, unit] = m;
     if (int === '' && (frac ?? '') === '') return undefined;
+    // Own keys only: a unit such as "constructor" must not reach Object.prototype.
+    if (!Object.hasOwn(DURATION_UNITS, unit)) return undefined;
     const scale = DURATION_UNITS[unit];
-    if (scale === undefined) return undefined;
     const intValue = BigInt(int || '0');
     if (intValue > 2n ** 63n / scale) return undefined;
     // Go adds the fraction in float64 and truncates; digits past int64 precision are dropped.

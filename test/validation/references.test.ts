@@ -57,6 +57,18 @@ describe('references to a Cluster', () => {
     ]);
   });
 
+  test('a Cluster found in several other namespaces names them all', () => {
+    expect(at([cluster({}, { namespace: 'a' }), cluster({}, { namespace: 'b' }), referrer('Database', 'pg')], 'spec.cluster.name')).toEqual([
+      'error Database: cluster "pg" not found in namespace "db" (one named "pg" exists in "a", "b") — put both in the same namespace: move the Database to "a", or the Cluster to "db" (metadata.namespace)',
+    ]);
+  });
+
+  test('a referrer without spec.cluster, or without spec, is left to the schema', () => {
+    const noCluster: Manifest = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Pooler', metadata: { name: 'p', namespace: NS }, spec: {} };
+    const noSpec: Manifest = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Backup', metadata: { name: 'b', namespace: NS } };
+    expect(validate([noCluster, noSpec]).filter(f => f.message.includes('not found'))).toEqual([]);
+  });
+
   test('a Cluster declared external resolves, and only in its namespace', () => {
     // GIVEN a Pooler and a Database naming "pg", declared to exist in "db" only
     const externalRefs = new Set(['Cluster/db/pg']);
@@ -119,6 +131,13 @@ describe('references to an ObjectStore', () => {
     const docs = [restore({}, { externalClusters: [{ name: 'origin', plugin: { name, parameters: { barmanObjectName: 'old', serverName: 'pg' } } }], plugins: undefined })];
     // WHEN validated / THEN only the barman-cloud source is looked up
     expect(at(docs, 'spec.externalClusters[0].plugin.parameters.barmanObjectName')).toHaveLength(count);
+  });
+
+  test('an unresolved ObjectStore of a recovery source says what to add', () => {
+    const docs = [restore({}, { plugins: undefined })];
+    expect(at(docs, 'spec.externalClusters[0].plugin.parameters.barmanObjectName')).toEqual([
+      'error Cluster: ObjectStore "store" not found in namespace "db" among the objects given — add the ObjectStore (apiVersion: barmancloud.cnpg.io/v1, kind: ObjectStore) in namespace "db", or declare it as existing outside the set',
+    ]);
   });
 
   test('an externalClusters entry without a plugin or without parameters is skipped', () => {
@@ -198,6 +217,11 @@ describe('credential keys of an ObjectStore', () => {
     expect(paths).toEqual(['spec.configuration.endpointCA.key', 'spec.configuration.extra.list[0].key']);
   });
 
+  test('an object with a name but no key is not a Secret key reference', () => {
+    const store = objectStore({ endpointCA: { name: 'creds' }, other: { key: 'ACCESS_KEY_ID' } });
+    expect(validate([credentials(), store]).filter(f => f.message.includes('has no key'))).toEqual([]);
+  });
+
   test('an object with more than name and key is not a Secret reference', () => {
     const store = objectStore({ endpointCA: { name: 'creds', key: 'ca.crt', optional: true } });
     expect(validate([credentials(), store]).filter(f => f.message.includes('has no key'))).toEqual([]);
@@ -261,6 +285,23 @@ describe('the backup method of Backups and ScheduledBackups', () => {
     expect(at([backup()], 'spec.pluginConfiguration.name')).toEqual([]);
   });
 
+  test('a volumeSnapshot Backup of a plugin cluster is not asked for the plugin, even naming one', () => {
+    const snapshot = backup({ method: 'volumeSnapshot', pluginConfiguration: { name: 'not-loaded.example.com' } });
+    expect(validate([credentials(), objectStore(), cluster(), snapshot]).filter(f => f.path === 'spec.method' || f.path === 'spec.pluginConfiguration.name')).toEqual([]);
+  });
+
+  test('a plugin Backup without pluginConfiguration is left to the webhook rules', () => {
+    const findings = validate([credentials(), objectStore(), cluster(), backup({ pluginConfiguration: undefined })]);
+    expect(findings.filter(f => f.path === 'spec.pluginConfiguration.name')).toEqual([]);
+  });
+
+  test('fails when a Backup names a plugin the cluster does not load, listing every plugin it loads', () => {
+    const c = cluster({ plugins: [{ name: 'a.example.com' }, { name: 'b.example.com' }] });
+    expect(at([c, backup()], 'spec.pluginConfiguration.name')).toEqual([
+      'error Backup: cluster "pg" does not load plugin "barman-cloud.cloudnative-pg.io" (it loads "a.example.com", "b.example.com"), so every backup fails — name a plugin the cluster loads ("a.example.com", "b.example.com")',
+    ]);
+  });
+
   test('Poolers and other referrers are not asked for a backup method', () => {
     expect(at([cluster(), referrer('Pooler', 'pg')], 'spec.method')).toEqual([]);
   });
@@ -301,6 +342,7 @@ describe('recovery from a Backup object', () => {
     ['the Backup used another method', [backup({ method: 'volumeSnapshot', pluginConfiguration: undefined }), from('now')]],
     ['the Backup is not in the set', [from('now')]],
     ['the Backup is in another namespace', [backup({}, { namespace: 'x' }), from('now')]],
+    ['the Backup has no spec', [{ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Backup', metadata: { name: 'now', namespace: NS } }, from('now')]],
   ])('says nothing when %s', (_, docs) => {
     expect(at(docs, 'spec.bootstrap.recovery.backup')).toEqual([]);
   });

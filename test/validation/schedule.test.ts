@@ -195,7 +195,7 @@ describe('parseGoDuration', () => {
     ['1.000000001s', 1_000_000_001n], ['2562047h47m16.854775807s', 9_223_372_036_854_775_807n], ['2562047h47m16.854775808s', undefined],
     ['-2562047h47m16.854775808s', -9_223_372_036_854_775_808n],
     ['', undefined], ['-', undefined], ['1', undefined], ['h', undefined], ['1hh', undefined], ['1 h', undefined], ['1h 1m', undefined],
-    ['1.2.3s', undefined], ['9223372036854775808ns', undefined], ['99999999999999999999h', undefined],
+    ['1.2.3s', undefined], ['1constructor', undefined], ['1__proto__', undefined], ['1toString', undefined], ['9223372036854775808ns', undefined], ['99999999999999999999h', undefined],
   ])('%j is %s nanoseconds', (text, ns) => {
     expect(parseGoDuration(text)).toBe(ns);
   });
@@ -234,7 +234,7 @@ describe('longestIntervalSeconds', () => {
     expect(longestIntervalSeconds(expr)).toBe(seconds);
   });
 
-  test.each(['0 0 0 30 2 *', '0 0 0 31 11 *', 'not a schedule', '0 0 * * *'])('is undefined for %j (invalid, five fields or never runs)', expr => {
+  test.each(['0 0 0 30 2 *', '0 0 0 31 11 *', '0 0 ,, * * *', 'not a schedule', '0 0 * * *'])('is undefined for %j (invalid, five fields or never runs)', expr => {
     expect(longestIntervalSeconds(expr)).toBeUndefined();
   });
 });
