@@ -40,7 +40,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // Snapshots must be able to fail in CI; `npx projen test:update` writes them.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/imports/', '/derived/'],
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/test/fixtures/', '/test/consumer/'],
     },
   },
@@ -60,11 +60,12 @@ project.eslint?.addIgnorePattern('imports/');
 project.eslint?.addIgnorePattern('bench/');
 project.eslint?.addIgnorePattern('test/consumer/');
 project.npmignore?.exclude('/imports/', '/bench/', '/test/', '/dist/', '/.ci/');
-project.npmignore?.include('/upstream-bundle/');
+project.npmignore?.include('/upstream-bundle/', '/derived/');
 
 // dist/ holds synthesized YAML that includes the upstream installs: never commit it.
 // upstream-bundle/ is the copy of the upstream installs made at package time.
-project.gitignore.addPatterns('/upstream-bundle/', '/bench/work/', '/bench/results-quick.md', '/.cdk8s-cnpg/');
+// derived/ is built from the upstream CRDs at compile time (parsed manifests, compiled validators) and shipped.
+project.gitignore.addPatterns('/derived/', '/upstream-bundle/', '/bench/work/', '/bench/results-quick.md', '/.cdk8s-cnpg/');
 
 // The example app, synthesized by `npx cdk8s synth` into dist/.
 new YamlFile(project, 'cdk8s.yaml', {
@@ -102,6 +103,15 @@ const bundle = project.addTask('bundle-upstream', {
   exec: 'node scripts/bundle-upstream.js',
 });
 project.compileTask.prependSpawn(bundle);
+
+// Derived data, built once at package time and loaded with `require` at synth: the parsed upstream manifests
+// and the ajv standalone code of every CRD schema (src/validation/derive-package-data.ts). Needs lib/.
+const derive = project.addTask('derive-upstream', {
+  description: 'Build derived/ (parsed upstream manifests, compiled CRD validators) for the npm package',
+  env: upstreamEnv,
+  exec: 'node scripts/derive-upstream.js',
+});
+project.compileTask.spawn(derive);
 
 const consumer = project.addTask('test:consumer', {
   description: 'Install the packed package into a scratch cdk8s app and synthesize it',

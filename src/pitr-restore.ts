@@ -2,7 +2,7 @@ import { ApiObject, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BackedUpPostgres, IRecoverySource } from './backed-up-postgres';
 import * as cnpg from '../imports/postgresql.cnpg.io';
-import { declareExternal, ensureAppValidation } from './private/app-validation';
+import { declareExternal, validateOwnObjects } from './private/app-validation';
 import { PropErrors } from './private/errors';
 import { checkImage } from './private/images';
 import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
@@ -196,7 +196,7 @@ export class PitrRestore extends Construct {
     }
     errors.throwIfAny();
 
-    ensureAppValidation(this);
+    validateOwnObjects(this);
     if ((source as unknown as Record<symbol, boolean>)[EXTERNAL]) declareExternal(this, 'ObjectStore', this.namespace, source.objectStoreName);
 
     const recoveryTarget = this.target._render();

@@ -409,7 +409,7 @@ describe('BackedUpPostgres', () => {
     new BarmanPlugin(operators, 'Plugin', { operator, version: BarmanPluginVersion.V0_9_0 });
     backedUp(new Chart(app, 'db', { namespace: 'db' }), 'Test', { dataCompression: Compression.LZ4 });
     // WHEN / THEN the ObjectStore is checked against the v0.9.0 CRD, which has no lz4 for base backups
-    expect(() => app.synth()).toThrow(/\[db\/Test\/ObjectStore\] ObjectStore db\/test-store: spec\.configuration\.data\.compression: "lz4" is not allowed by barmancloud\.cnpg\.io ObjectStore of plugin 0\.9\.0/);
+    expect(() => app.synth()).toThrow(/\[db\/Test\] ObjectStore "test-store" spec\.configuration\.data\.compression: "lz4" is not allowed by barmancloud\.cnpg\.io ObjectStore of plugin 0\.9\.0/);
   });
 
   test('lz4 base backups are accepted with plugin v0.14.0', () => {

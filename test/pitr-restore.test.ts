@@ -187,7 +187,7 @@ describe('PitrRestore', () => {
     const chart = Testing.chart();
     new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test', archiveWal: true, archiveServerName: 'test-v2' });
     // THEN one would replace the other on apply
-    expect(() => Testing.synth(chart)).toThrow(/\[test\/Restore\/Resource\] Cluster test: metadata\.name: Cluster "test" is defined twice/);
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/Restore\] Cluster "test" metadata\.name: Cluster "test" is defined twice/);
   });
 
   test('RecoverySource.fromAttributes restores from an archive defined elsewhere, declared external', () => {
@@ -226,7 +226,7 @@ describe('PitrRestore', () => {
     // WHEN
     const message = errorOf(() => validateApp(app));
     // THEN
-    expect(message).toContain('restore/Restore/Resource');
+    expect(message).toContain('[restore/Restore] Cluster "test-restore" spec.externalClusters[0].plugin.parameters.barmanObjectName:');
     expect(message).toContain('other-store');
   });
 

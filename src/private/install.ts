@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { registerInstall } from './app-validation';
+import { registerVersion } from './app-validation';
 import { PropErrors } from './errors';
 import { findRelease, UpstreamComponent, UpstreamRelease } from '../upstream/catalog';
 import { includeUpstream } from '../upstream/include';
@@ -31,6 +31,6 @@ export function installUpstream(scope: Construct, component: UpstreamComponent, 
   const manifest = loadUpstream(release, manifestFile);
   const apiObjects = includeUpstream(scope, manifest);
   scope.node.defaultChild = apiObjects.find(o => o.kind === 'Deployment' && o.name === controllerName);
-  registerInstall(scope, { component, version });
+  registerVersion(scope, component, version, true);
   return { release, manifestSha256: manifest.sha256, apiObjects };
 }
