@@ -183,7 +183,7 @@ describe('locate and verify', () => {
       fs.writeFileSync(lock, JSON.stringify({ 'plugin-barman-cloud@0.9.0': 'a'.repeat(64) }));
       // WHEN
       const message = withEnv({ CDK8S_CNPG_LOCK_FILE: lock }, () => errorOf(() =>
-        new BarmanPlugin(Testing.chart(), 'BarmanPlugin', { version: BarmanPluginVersion.V0_9_0, manifestFile: file, certManager: CertManager.fromExisting() })));
+        new BarmanPlugin(Testing.chart(), 'BarmanPlugin', { version: BarmanPluginVersion.V0_9_0, manifestFile: file })));
       // THEN
       expect(message).toContain('plugin-barman-cloud@0.9.0');
       expect(message).toContain(`has sha256 ${sha256Of(fs.readFileSync(file))}`);

@@ -185,6 +185,11 @@ export function registerVersion(scope: IConstruct, component: UpstreamComponent,
   state.addOwner(scope);
 }
 
+/** The constructs that install or declare a component in the app of `scope`. */
+export function componentsIn(scope: IConstruct, component: UpstreamComponent): IConstruct[] {
+  return AppValidationState.of(scope).versions.filter(v => v.component === component).map(v => v.scope);
+}
+
 /** Makes `owner` validate the objects it renders. */
 export function validateOwnObjects(owner: IConstruct): void {
   AppValidationState.of(owner).addOwner(owner);
