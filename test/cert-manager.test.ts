@@ -76,13 +76,13 @@ describe('CertManager', () => {
 
   test('fromExisting declares an external cert-manager at a version and adds nothing', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const scope = Testing.chart();
     // WHEN
-    const existing = CertManager.fromExisting(chart, 'CertManager', { version: CertManagerVersion.V1_19_4 });
+    const existing = CertManager.fromExisting(scope, 'CertManager', { version: CertManagerVersion.V1_19_4 });
     // THEN
     expect(existing.external).toBe(true);
     expect(existing.version).toBe(CertManagerVersion.V1_19_4);
-    expect(Testing.synth(chart)).toEqual([]);
+    expect(Testing.synth(scope)).toEqual([]);
   });
 
   test('fails when fromExisting is given no version', () => {

@@ -14,7 +14,8 @@ export interface Installed {
 }
 
 /** Reports a version that is not one of its enum's values, listing them. */
-export function checkVersion(errors: PropErrors, version: string | undefined, versions: Record<string, string>, enumName: string, label: string): void {
+export function checkVersion(errors: PropErrors, version: string | undefined, versions: Record<string, string>, enumName: string,
+  label: string): void {
   if (version === undefined || !Object.values(versions).includes(version)) {
     errors.add('version', version === undefined ? `is required: the ${label} version the cluster runs` : `is not a supported ${label} version`, version, `use one of ${Object.keys(versions).map(k => `${enumName}.${k}`).join(', ')}`);
   }
