@@ -27,7 +27,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-30@^2.4.10'],
   // jsii forbids non-jsii runtime dependencies unless they are bundled.
   bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.1', 'ajv-formats@^3.0.1', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2', 'cronstrue@^3.3.0'],
-  devDeps: ['cdk8s-cli@^2.207.60', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0'],
+  devDeps: ['tsx@^4.23.15', 'cdk8s-cli@^2.207.60', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0'],
 
   // The design keeps generated CRD classes in a top-level imports/ folder.
   tsconfig: {
@@ -71,7 +71,8 @@ project.gitignore.addPatterns('/derived/', '/upstream-bundle/', '/bench/work/', 
 new YamlFile(project, 'cdk8s.yaml', {
   obj: {
     language: 'typescript',
-    app: 'node lib/src/main.js',
+    // Never stale: the compiled app when lib/ matches the sources, else the TypeScript itself (tsx).
+    app: 'node scripts/synth-example.js',
     // `cdk8s synth` deletes this folder before running the app; the app publishes dist/ itself, atomically.
     output: '.cdk8s-cnpg/synth',
   },
@@ -111,6 +112,7 @@ const derive = project.addTask('derive-upstream', {
   env: upstreamEnv,
   exec: 'node scripts/derive-upstream.js',
 });
+project.compileTask.exec('node scripts/source-digest.js write');
 project.compileTask.spawn(derive);
 
 const consumer = project.addTask('test:consumer', {
