@@ -120,8 +120,9 @@ export class AppValidationState {
 
     const objects = this.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
     const owners = objects.map(o => this.ownerOf(o));
+    // An unmodified upstream document is only indexed (for references): take it as parsed, not re-resolved.
     const inputs: ValidationInput[] = objects.map((o, i) => ({
-      doc: o.toJson(),
+      doc: UpstreamObject.isUpstreamObject(o) && !o.modified ? o.document : o.toJson(),
       source: o.node.path,
       // Foreign objects are indexed for references only, unless every object is checked; unmodified upstream
       // documents are verified by digest.

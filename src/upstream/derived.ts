@@ -34,9 +34,17 @@ export function validatorPath(key: string): string {
   return path.join(derivedDir(), 'validators', `${key}.js`);
 }
 
+/**
+ * `derived/validators/index.json`: the validator of each CRD version of each catalog file, by
+ * `<manifest sha256>/<group>/<kind>/<version>` (a test holds it to the digest of what each one compiles).
+ */
+export function validatorIndexPath(): string {
+  return path.join(derivedDir(), 'validators', 'index.json');
+}
+
 /** Loads a derived module or JSON file of the package, or undefined when the package has none. */
 export function requireDerived<T>(file: string): T | undefined {
-  if (!/^[0-9a-f]{64}(-[0-9a-z.-]+)?\.(js|json)$/.test(path.basename(file)) || !fs.existsSync(file)) return undefined;
+  if (!/^([0-9a-f]{64}|index)\.(js|json)$/.test(path.basename(file)) || !fs.existsSync(file)) return undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(file) as T;
 }

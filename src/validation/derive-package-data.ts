@@ -9,7 +9,7 @@ import * as path from 'path';
 import { crdVersionsOf } from './crds';
 import { standaloneValidator } from './schema';
 import { RELEASES } from '../upstream/catalog';
-import { derivedDir, parsedPath, validatorPath } from '../upstream/derived';
+import { derivedDir, parsedPath, validatorIndexPath, validatorPath } from '../upstream/derived';
 import { locateManifest, UPSTREAM_DIR_ENV } from '../upstream/locate';
 import { parseYamlDocuments } from '../upstream/manifest';
 
@@ -22,6 +22,7 @@ export function writeDerivedData(): { releases: string[]; validators: number; sk
   const releases: string[] = [];
   const skipped: string[] = [];
   const validators = new Set<string>();
+  const index: Record<string, string> = {};
   const write = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
@@ -37,12 +38,14 @@ export function writeDerivedData(): { releases: string[]; validators: number; sk
     staged.push([parsedPath(located.sha256), JSON.stringify(parseYamlDocuments(located.text))]);
     for (const crd of crdVersionsOf(release.component, release.version)) {
       const { key, code } = standaloneValidator(crd);
+      index[crd.key] = key;
       if (validators.has(key)) continue;
       validators.add(key);
       staged.push([validatorPath(key), code]);
     }
     releases.push(name);
   }
+  staged.push([validatorIndexPath(), JSON.stringify(index, null, 1)]);
   for (const [file, text] of staged) write(file, text);
   return { releases, validators: validators.size, skipped };
 }

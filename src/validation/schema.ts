@@ -9,7 +9,7 @@ import { Entry, isObj, ValidationContext } from './context';
 import { COMPONENT_LABEL, componentOfGroup, CrdVersion, lookupCrd } from './crds';
 import { joinPath, show } from './finding';
 import { compareVersions, supportedVersions, UpstreamComponent } from '../upstream/catalog';
-import { packageVersion, requireDerived, validatorPath } from '../upstream/derived';
+import { packageVersion, requireDerived, validatorIndexPath, validatorPath } from '../upstream/derived';
 import { sha256Of } from '../upstream/locate';
 
 /**
@@ -105,10 +105,18 @@ function newAjv(options: object): Ajv {
 function validatorFor(crd: CrdVersion): ValidateFunction {
   let validate = compiled.get(crd.key);
   if (!validate) {
-    const schema = jsonSchemaOf(crd);
-    const key = validatorKey(schema);
-    validate = byValidatorKey.get(key) ?? loadDerivedValidator(key) ?? (ajv ??= newAjv({})).compile(schema);
-    byValidatorKey.set(key, validate);
+    // The package's index names the validator of each CRD version of each catalog file, so a synth neither
+    // transforms nor hashes a schema the package already compiled.
+    const indexed = requireDerived<Record<string, string>>(validatorIndexPath())?.[crd.key];
+    validate = indexed === undefined ? undefined : byValidatorKey.get(indexed) ?? loadDerivedValidator(indexed);
+    if (validate) {
+      byValidatorKey.set(indexed!, validate);
+    } else {
+      const schema = jsonSchemaOf(crd);
+      const key = validatorKey(schema);
+      validate = byValidatorKey.get(key) ?? loadDerivedValidator(key) ?? (ajv ??= newAjv({})).compile(schema);
+      byValidatorKey.set(key, validate);
+    }
     compiled.set(crd.key, validate);
   }
   return validate;
