@@ -323,7 +323,7 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
         type: 'kubernetes.io/basic-auth',
         stringData: { username: credentials._plaintext!.username, password: credentials._plaintext!.password },
       });
-      warnOnce(`[${this.node.path}] credentials: AppCredentials.unsafePlaintext() writes a plaintext password into the synthesized YAML; do not commit it, prefer AppCredentials.fromSecret()`);
+      warnOnce(this, `[${this.node.path}] credentials: AppCredentials.unsafePlaintext() writes a plaintext password into the synthesized YAML; do not commit it, prefer AppCredentials.fromSecret()`);
     }
 
     // Our objects are plain ApiObjects with the spec in CNPG's field names; the generated functions type what we

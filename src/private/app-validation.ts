@@ -163,7 +163,8 @@ export class AppValidationState {
     }
   }
 
-  private warn(message: string): void {
+  /** Prints a warning on stderr, once per app. */
+  public warn(message: string): void {
     if (this.warned.has(message)) return;
     this.warned.add(message);
     process.stderr.write(`cdk8s-cnpg warning: ${message}\n`);
@@ -201,10 +202,7 @@ export function declareExternal(scope: IConstruct, kind: string, namespace: stri
   AppValidationState.of(scope).externalRefs.add(`${kind}/${namespace ?? ''}/${name}`);
 }
 
-/** Prints a warning once per process. */
-const printed = new Set<string>();
-export function warnOnce(message: string): void {
-  if (printed.has(message)) return;
-  printed.add(message);
-  process.stderr.write(`cdk8s-cnpg warning: ${message}\n`);
+/** Prints a warning once per app (the app of `scope`). */
+export function warnOnce(scope: IConstruct, message: string): void {
+  AppValidationState.of(scope).warn(message);
 }
