@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ValidateFunction } from 'ajv';
 import { cleanupTempDirs, tempDir, withEnv } from './util';
+import { writeExampleApp } from '../src/main';
 import { RELEASES } from '../src/upstream/catalog';
 import { derivedDir, packageRoot, parsedPath, requireDerived, validatorIndexPath, validatorPath } from '../src/upstream/derived';
 import { locateManifest } from '../src/upstream/locate';
@@ -61,6 +62,15 @@ describe('derived data shipped in the package', () => {
     expect(findings(empty).map(f => f.path)).toEqual(['spec.enableSuperUserAccess']);
     expect(fs.readdirSync(empty)).toEqual([]);
     expect(findings(planted).map(f => f.path)).toEqual(['spec.enableSuperUserAccess']);
+  });
+
+  test('the user cache is still empty after a synth of the example app', () => {
+    // GIVEN an empty user cache
+    const cache = tempDir();
+    // WHEN
+    withEnv({ XDG_CACHE_HOME: cache }, () => writeExampleApp(path.join(tempDir(), 'dist')));
+    // THEN
+    expect(fs.readdirSync(cache)).toEqual([]);
   });
 
   test('no module of the library evaluates code from strings', () => {
