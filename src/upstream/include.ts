@@ -1,4 +1,4 @@
-import { ApiObject, Chart, JsonPatch, resolve } from 'cdk8s';
+import { ApiObject, App, Chart, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver, resolve } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CLUSTER_SCOPED_KINDS, Manifest, UpstreamManifest } from './manifest';
 
@@ -39,6 +39,10 @@ export class UpstreamObject extends ApiObject {
 
   public toJson(): any {
     try {
+      // A parsed document is plain data: cdk8s's built-in resolvers (Lazy, implicit tokens, number-or-string
+      // classes) leave it as it is, so without patches, metadata changes or resolvers of the app's own, it is
+      // its own rendering. Any other resolver sees every value, as in any object.
+      if (!this.modified && App.of(this).resolvers.every(isBuiltInResolver)) return this.document;
       const metadataChanged = JSON.stringify(this.metadata.toJson()) !== this.pristineMetadata
         || Object.keys(Chart.of(this).labels).length > 0;
       const metadata = metadataChanged ? this.metadata.toJson() : this.document.metadata;
@@ -50,6 +54,10 @@ export class UpstreamObject extends ApiObject {
       throw new Error(`[${this.node.path}] cannot render ${this.kind} ${JSON.stringify(this.name)}: ${(e as Error).message}`);
     }
   }
+}
+
+function isBuiltInResolver(r: unknown): boolean {
+  return r instanceof LazyResolver || r instanceof ImplicitTokenResolver || r instanceof NumberStringUnionResolver;
 }
 
 /** A stable, readable construct id for an upstream document. */
