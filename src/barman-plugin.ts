@@ -1,8 +1,9 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
-import { CertManager, ICertManager } from './cert-manager';
-import { CnpgOperator } from './cnpg-operator';
-import { formatPropError, PropErrors } from './private/errors';
+import { Construct, IConstruct } from 'constructs';
+import { ICertManager } from './cert-manager';
+import { ICnpgOperator } from './cnpg-operator';
+import { componentsIn, registerVersion } from './private/app-validation';
+import { formatProblem, PropErrors } from './private/errors';
 import { checkVersion, installUpstream } from './private/install';
 import { BARMAN_PLUGIN_NAME, OPERATOR_NAMESPACE } from './upstream/catalog';
 
@@ -25,7 +26,7 @@ export interface BarmanPluginProps {
    * The operator this plugin serves; the plugin runs in its namespace.
    * @default - the operator namespace `cnpg-system`
    */
-  readonly operator?: CnpgOperator;
+  readonly operator?: ICnpgOperator;
   /**
    * The namespace to install into. The plugin must run in the operator's namespace (otherwise clusters fail
    * with "requested plugin is not available"), so any other value is an error.
@@ -33,8 +34,8 @@ export interface BarmanPluginProps {
    */
   readonly namespace?: string;
   /**
-   * The cert-manager the plugin's certificates rely on.
-   * @default - a `CertManager` in the same app; synth fails when there is none
+   * The cert-manager the plugin's certificates rely on: a `CertManager`, or `CertManager.fromExisting(...)`.
+   * @default - the cert-manager the app installs or declares; synth fails when there is none
    */
   readonly certManager?: ICertManager;
   /**
@@ -44,15 +45,44 @@ export interface BarmanPluginProps {
   readonly manifestFile?: string;
 }
 
+/** A Barman Cloud plugin that the app's databases archive through: installed by this app, or elsewhere. */
+export interface IBarmanPlugin extends IConstruct {
+  /** The release the cluster runs; the app's ObjectStores are validated against it. */
+  readonly version: BarmanPluginVersion;
+  /** The namespace the plugin runs in (the operator's). */
+  readonly namespace: string;
+}
+
+/** Options for `BarmanPlugin.fromExisting`. */
+export interface ExistingBarmanPluginOptions {
+  /** The release the cluster runs. */
+  readonly version: BarmanPluginVersion;
+  /**
+   * The namespace the plugin runs in (the operator's).
+   * @default 'cnpg-system'
+   */
+  readonly namespace?: string;
+}
+
 /**
  * Installs the Barman Cloud CNPG-I plugin (`barman-cloud.cloudnative-pg.io`) from its upstream manifest, in the
  * operator's namespace, with images pinned to the release. It needs cert-manager.
  *
  * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/installation/
  */
-export class BarmanPlugin extends Construct {
+export class BarmanPlugin extends Construct implements IBarmanPlugin {
   /** The plugin's name as clusters reference it. */
   public static readonly PLUGIN_NAME = BARMAN_PLUGIN_NAME;
+
+  /**
+   * A plugin installed outside this app (Helm, GitOps): it adds no object, and the app's ObjectStores are
+   * validated against its version.
+   *
+   * @example BarmanPlugin.fromExisting(chart, 'BarmanPlugin', { version: BarmanPluginVersion.V0_14_0 })
+   */
+  public static fromExisting(scope: Construct, id: string, options: ExistingBarmanPluginOptions): IBarmanPlugin {
+    return new ExistingBarmanPlugin(scope, id, options);
+  }
 
   /** The installed release. */
   public readonly version: BarmanPluginVersion;
@@ -75,6 +105,10 @@ export class BarmanPlugin extends Construct {
       errors.add('namespace', `must be the operator's namespace ${JSON.stringify(operatorNamespace)}: the plugin only serves the operator in its own namespace`,
         props.namespace, `remove namespace, or use ${JSON.stringify(operatorNamespace)}; your clusters can live in any namespace`);
     }
+    if (operatorNamespace !== OPERATOR_NAMESPACE) {
+      errors.add('operator', `runs in ${JSON.stringify(operatorNamespace)}, and the plugin's upstream manifest installs into ${JSON.stringify(OPERATOR_NAMESPACE)} (the plugin must share the operator's namespace)`,
+        operatorNamespace, 'install the plugin next to that operator yourself and declare it with `BarmanPlugin.fromExisting(scope, id, { version, namespace })`');
+    }
     errors.throwIfAny();
 
     const installed = installUpstream(this, 'plugin-barman-cloud', version, props.manifestFile, 'barman-cloud');
@@ -84,16 +118,41 @@ export class BarmanPlugin extends Construct {
     this.manifestSha256 = installed.manifestSha256;
     this.apiObjects = installed.apiObjects;
 
+    // Checked on the finished app: a cert-manager can be added or declared after the plugin.
     const certManager = props.certManager;
     this.node.addValidation({
       validate: () => {
-        if (certManager) return [];
-        const found = this.node.root.node.findAll().some(c => c instanceof CertManager);
-        // cdk8s prefixes validation messages with `[<construct path>] `: drop ours so the path is not doubled.
-        const prefix = `[${this.node.path}] `;
-        return found ? [] : [formatPropError(this.node.path, 'certManager', 'the plugin needs cert-manager, and there is no CertManager in this app', undefined,
-          'add `new CertManager(chart, "CertManager")`, or declare an installed one with `certManager: CertManager.fromExisting()`').slice(prefix.length)];
+        const declared = componentsIn(this, 'cert-manager');
+        if (certManager !== undefined && !declared.includes(certManager)) {
+          return [formatProblem('certManager', 'is not a cert-manager of this app', describe(certManager),
+            'pass a `new CertManager(chart, "CertManager")` of this app, or `CertManager.fromExisting(chart, "CertManager", { version })`')];
+        }
+        if (declared.length > 0) return [];
+        return [formatProblem('certManager', 'the plugin needs cert-manager, and this app neither installs nor declares one', undefined,
+          'add `new CertManager(chart, "CertManager")`, or declare the installed one with `CertManager.fromExisting(chart, "CertManager", { version: CertManagerVersion.V1_19_4 })`')];
       },
     });
+  }
+}
+
+/** How a value passed as a construct is shown: its path when it is one, else its JSON. */
+function describe(x: unknown): unknown {
+  const node = (x as IConstruct | undefined)?.node;
+  return node && typeof node.path === 'string' ? `construct ${node.path}` : x;
+}
+
+/** A plugin installed elsewhere: a version and a namespace, no objects. */
+class ExistingBarmanPlugin extends Construct implements IBarmanPlugin {
+  public readonly version: BarmanPluginVersion;
+  public readonly namespace: string;
+
+  constructor(scope: Construct, id: string, options: ExistingBarmanPluginOptions) {
+    super(scope, id);
+    const errors = new PropErrors(this);
+    checkVersion(errors, options?.version, BarmanPluginVersion, 'BarmanPluginVersion', 'plugin');
+    errors.throwIfAny();
+    this.version = options.version;
+    this.namespace = options.namespace ?? OPERATOR_NAMESPACE;
+    registerVersion(this, 'plugin-barman-cloud', this.version, false);
   }
 }

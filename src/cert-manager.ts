@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { registerVersion } from './private/app-validation';
 import { PropErrors } from './private/errors';
 import { checkVersion, installUpstream } from './private/install';
 
@@ -23,27 +24,36 @@ export interface CertManagerProps {
   readonly manifestFile?: string;
 }
 
-/** A cert-manager installation the Barman Cloud plugin can rely on. */
-export interface ICertManager {
+/** A cert-manager the Barman Cloud plugin relies on: installed by this app, or elsewhere. */
+export interface ICertManager extends IConstruct {
+  /** The release the cluster runs; the app's cert-manager objects are validated against it. */
+  readonly version: CertManagerVersion;
   /** Whether this cert-manager is installed outside this app. */
   readonly external: boolean;
+}
+
+/** Options for `CertManager.fromExisting`. */
+export interface ExistingCertManagerOptions {
+  /** The release the cluster runs. */
+  readonly version: CertManagerVersion;
 }
 
 /**
  * Installs cert-manager from its upstream static manifest, verified by sha256. The Barman Cloud plugin needs it
  * for its TLS certificates. Leave it out when your cluster already runs cert-manager, and declare that with
- * `CertManager.fromExisting()`.
+ * `CertManager.fromExisting(scope, id, { version })`.
  *
  * @see https://cert-manager.io/docs/installation/kubectl/
  */
 export class CertManager extends Construct implements ICertManager {
   /**
-   * A cert-manager that is already installed in the cluster.
+   * A cert-manager installed outside this app: it adds no object, and the app's cert-manager objects are
+   * validated against its version.
    *
-   * @example new BarmanPlugin(chart, 'Plugin', { operator, certManager: CertManager.fromExisting() })
+   * @example new BarmanPlugin(chart, 'Plugin', { operator, certManager: CertManager.fromExisting(chart, 'CertManager', { version: CertManagerVersion.V1_19_4 }) })
    */
-  public static fromExisting(): ICertManager {
-    return { external: true };
+  public static fromExisting(scope: Construct, id: string, options: ExistingCertManagerOptions): ICertManager {
+    return new ExistingCertManager(scope, id, options);
   }
 
   public readonly external = false;
@@ -67,5 +77,20 @@ export class CertManager extends Construct implements ICertManager {
     this.version = version;
     this.manifestSha256 = installed.manifestSha256;
     this.apiObjects = installed.apiObjects;
+  }
+}
+
+/** A cert-manager installed elsewhere: a version, no objects. */
+class ExistingCertManager extends Construct implements ICertManager {
+  public readonly version: CertManagerVersion;
+  public readonly external = true;
+
+  constructor(scope: Construct, id: string, options: ExistingCertManagerOptions) {
+    super(scope, id);
+    const errors = new PropErrors(this);
+    checkVersion(errors, options?.version, CertManagerVersion, 'CertManagerVersion', 'cert-manager');
+    errors.throwIfAny();
+    this.version = options.version;
+    registerVersion(this, 'cert-manager', this.version, false);
   }
 }

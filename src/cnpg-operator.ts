@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { registerVersion } from './private/app-validation';
 import { PropErrors } from './private/errors';
 import { checkVersion, installUpstream } from './private/install';
 import { OPERATOR_NAMESPACE } from './upstream/catalog';
@@ -30,6 +31,25 @@ export interface CnpgOperatorProps {
   readonly manifestFile?: string;
 }
 
+/** A CloudNativePG operator that the app's databases run under: installed by this app, or elsewhere. */
+export interface ICnpgOperator extends IConstruct {
+  /** The operator release the cluster runs; the app's CNPG objects are validated against it. */
+  readonly version: CnpgVersion;
+  /** The namespace the operator runs in; the Barman Cloud plugin must run here too. */
+  readonly namespace: string;
+}
+
+/** Options for `CnpgOperator.fromExisting`. */
+export interface ExistingCnpgOperatorOptions {
+  /** The release the cluster runs (e.g. what `helm list -n cnpg-system` shows). */
+  readonly version: CnpgVersion;
+  /**
+   * The namespace the operator runs in.
+   * @default 'cnpg-system'
+   */
+  readonly namespace?: string;
+}
+
 /**
  * Installs the CloudNativePG operator from its upstream manifest, verified by sha256: CRDs, RBAC, webhooks and
  * the controller Deployment in `cnpg-system`. Cluster-scoped objects carry no namespace. Apply with
@@ -37,7 +57,17 @@ export interface CnpgOperatorProps {
  *
  * @see https://cloudnative-pg.io/documentation/current/installation_upgrade/
  */
-export class CnpgOperator extends Construct {
+export class CnpgOperator extends Construct implements ICnpgOperator {
+  /**
+   * An operator installed outside this app (Helm, GitOps): it adds no object, and the app's CNPG objects are
+   * validated against its version.
+   *
+   * @example CnpgOperator.fromExisting(chart, 'Cnpg', { version: CnpgVersion.V1_28_1 })
+   */
+  public static fromExisting(scope: Construct, id: string, options: ExistingCnpgOperatorOptions): ICnpgOperator {
+    return new ExistingCnpgOperator(scope, id, options);
+  }
+
   /** The installed release. */
   public readonly version: CnpgVersion;
   /** The namespace the operator runs in; the Barman Cloud plugin must run here too. */
@@ -62,5 +92,21 @@ export class CnpgOperator extends Construct {
     this.image = installed.release.images[0];
     this.manifestSha256 = installed.manifestSha256;
     this.apiObjects = installed.apiObjects;
+  }
+}
+
+/** An operator installed elsewhere: a version and a namespace, no objects. */
+class ExistingCnpgOperator extends Construct implements ICnpgOperator {
+  public readonly version: CnpgVersion;
+  public readonly namespace: string;
+
+  constructor(scope: Construct, id: string, options: ExistingCnpgOperatorOptions) {
+    super(scope, id);
+    const errors = new PropErrors(this);
+    checkVersion(errors, options?.version, CnpgVersion, 'CnpgVersion', 'CNPG');
+    errors.throwIfAny();
+    this.version = options.version;
+    this.namespace = options.namespace ?? OPERATOR_NAMESPACE;
+    registerVersion(this, 'cnpg', this.version, false);
   }
 }

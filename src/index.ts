@@ -12,3 +12,4 @@ export * from './backup-schedule';
 export * from './retention-policy';
 export * from './bucket-policies';
 export * from './external-objects';
+export * from './app-validation';

@@ -1,11 +1,13 @@
 /**
- * The example app: the seed's self-hosted setup with its intent kept and its mistakes fixed.
+ * The example app: the seed's self-hosted setup with its intent kept and its mistakes fixed. It uses only the
+ * public API (`./index`), as a user's app would.
  *
  *   npx cdk8s synth   →   dist/operators.k8s.yaml, dist/database.k8s.yaml, dist/restore.k8s.yaml, dist/iam/test.policy.json
  *
  * The bucket and namespace are settings (see `exampleSettings`): cdk8s context or the environment.
- * `cdk8s synth` empties its own output folder before running an app, so the CLI writes to a scratch folder and
- * this app publishes dist/ only once everything synthesized and validated: a failing synth leaves dist/ as it was.
+ * `npx cdk8s synth` runs it through `scripts/synth-example.js`, which runs the compiled app only when it is
+ * compiled from the current sources (else the TypeScript itself), and publishes dist/ atomically
+ * (`src/synth-example.ts`). Run alone (`node lib/src/main.js`), it is a plain cdk8s app writing into its outdir.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,7 +18,6 @@ import {
   CertManager, CnpgOperator, CnpgVersion, Compression, DrillSchedule, Monitoring, ObjectStorage, PitrRestore, RecoveryTarget,
   RestoreDrill, S3Credentials,
 } from './index';
-import { publishDirectory } from './private/atomic-output';
 
 /** The example's settings: cdk8s context (`bucket`, `namespace`) first, then the environment, then the seed's defaults. */
 export interface ExampleSettings {
@@ -104,42 +105,22 @@ export function buildExampleApp(outdir: string, context: Record<string, string> 
   return { app, database };
 }
 
-/** Synthesizes into a staging folder, adds the IAM policy, then swaps it into `outdir` in one step. */
-export function synthExample(outdir: string, context: Record<string, string> = {}): void {
-  const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(outdir)), `.${path.basename(outdir)}-staging-`));
-  fs.chmodSync(staging, 0o755);
-  try {
-    const { app, database } = buildExampleApp(staging, context);
-    app.synth();
-    const pg = database.postgres;
-    fs.mkdirSync(path.join(staging, 'iam'));
-    fs.writeFileSync(path.join(staging, 'iam', `${pg.clusterName}.policy.json`), BucketPolicies.iamPolicy(pg));
-    publishDirectory(staging, outdir);
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
+/** Synthesizes the example app into `outdir`, with the IAM policy of its database in `outdir/iam/`. */
+export function writeExampleApp(outdir: string, context: Record<string, string> = {}): void {
+  const { app, database } = buildExampleApp(outdir, context);
+  app.synth();
+  const pg = database.postgres;
+  fs.mkdirSync(path.join(outdir, 'iam'), { recursive: true });
+  fs.writeFileSync(path.join(outdir, 'iam', `${pg.clusterName}.policy.json`), BucketPolicies.iamPolicy(pg));
 }
 
 if (require.main === module) {
-  const target = process.env.CDK8S_CNPG_OUTDIR ?? 'dist';
+  const outdir = process.env.CDK8S_CNPG_OUTDIR ?? process.env.CDK8S_OUTDIR ?? 'dist';
   try {
-    synthExample(target);
-    // Under `cdk8s synth`, the CLI expects manifests in its own (scratch) folder: give it a copy to list.
-    if (process.env.CDK8S_OUTDIR && path.resolve(process.env.CDK8S_OUTDIR) !== path.resolve(target)) {
-      fs.mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true });
-      for (const f of fs.readdirSync(target).filter(n => n.endsWith('.k8s.yaml'))) {
-        const from = path.join(target, f);
-        const to = path.join(process.env.CDK8S_OUTDIR, f);
-        try {
-          fs.linkSync(from, to);
-        } catch {
-          fs.copyFileSync(from, to);
-        }
-      }
-    }
-    process.stdout.write(`cdk8s-cnpg: wrote ${path.join(target, path.sep)}\n`);
+    writeExampleApp(outdir);
   } catch (e) {
-    process.stderr.write(`cdk8s-cnpg: synth failed; ${target}/ was left as it was.\n${(e as Error).message}\n`);
+    // A user mistake is one message, never a stack trace.
+    process.stderr.write(`cdk8s-cnpg: synth failed.\n${(e as Error).message}\n`);
     process.exit(1);
   }
 }

@@ -2,7 +2,7 @@ import { ApiObject, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BackedUpPostgres, IRecoverySource } from './backed-up-postgres';
 import * as cnpg from '../imports/postgresql.cnpg.io';
-import { declareExternal, ensureAppValidation } from './private/app-validation';
+import { declareExternal, validateOwnObjects } from './private/app-validation';
 import { PropErrors } from './private/errors';
 import { checkImage } from './private/images';
 import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
@@ -196,16 +196,19 @@ export class PitrRestore extends Construct {
     }
     errors.throwIfAny();
 
-    ensureAppValidation(this);
+    validateOwnObjects(this);
     if ((source as unknown as Record<symbol, boolean>)[EXTERNAL]) declareExternal(this, 'ObjectStore', this.namespace, source.objectStoreName);
 
     const recoveryTarget = this.target._render();
-    this.cluster = new cnpg.Cluster(this, 'Resource', {
+    // A plain ApiObject with the spec in CNPG's field names, typed and mapped by the generated function: an
+    // escape-hatch patch in CNPG's spelling (`targetXID`) reaches the YAML exactly, a misspelt one fails synth.
+    this.cluster = new ApiObject(this, 'Resource', {
+      ...cnpg.Cluster.GVK,
       metadata: {
         name: this.clusterName,
         ...(this.namespace !== chartNamespace && this.namespace !== undefined ? { namespace: this.namespace } : {}),
       },
-      spec: {
+      spec: cnpg.toJson_ClusterSpec({
         instances,
         imageName: this.imageName,
         // The restore reads the same bucket as the source, so it needs the same cloud identity.
@@ -235,7 +238,7 @@ export class PitrRestore extends Construct {
             parameters: { barmanObjectName: source.objectStoreName, serverName: this.archiveServerName },
           }],
         } : {}),
-      },
+      }),
     });
   }
 }

@@ -149,14 +149,36 @@ describe('BackedUpPostgres', () => {
     expect(cluster.spec.postgresql).toEqual({ parameters: { max_connections: '50' } });
   });
 
-  test('escape hatch: the generated class drops an unknown field passed through its props', () => {
+  test("escape hatch: patches in CNPG's own field names reach the YAML exactly", () => {
     // GIVEN
     const chart = Testing.chart();
     const pg = backedUp(chart);
-    // WHEN a field the generated class does not know is added to its props (not a patch)
-    (pg.cluster as any).props.spec.notAField = true;
-    // THEN the generated toJson filters it through the schema
-    expect(find(Testing.synth(chart), 'Cluster').spec.notAField).toBeUndefined();
+    // WHEN the CNPG docs' spelling is used (postInitSQL, endpointURL: not the camel-cased names of the generated classes)
+    ApiObject.of(pg).addJsonPatch(JsonPatch.add('/spec/bootstrap/initdb/postInitSQL', ['CREATE EXTENSION pg_stat_statements']));
+    pg.objectStore.addJsonPatch(JsonPatch.add('/spec/configuration/endpointURL', 'https://s3.internal:9000'));
+    // THEN
+    const docs = Testing.synth(chart);
+    const cluster = find(docs, 'Cluster');
+    expect(cluster.spec.bootstrap.initdb.postInitSQL).toEqual(['CREATE EXTENSION pg_stat_statements']);
+    expect(cluster.spec.plugins[0].isWALArchiver).toBe(true);
+    expect(find(docs, 'ObjectStore').spec.configuration.endpointURL).toBe('https://s3.internal:9000');
+  });
+
+  test.each([
+    ['a misspelt field on the Cluster', (pg: BackedUpPostgres) => ApiObject.of(pg).addJsonPatch(JsonPatch.add('/spec/enableSuperUserAccess', true)),
+      '[test/Test] Cluster "test" spec.enableSuperUserAccess: unknown field "enableSuperUserAccess"'],
+    ['a camel-cased name of the generated classes', (pg: BackedUpPostgres) => ApiObject.of(pg).addJsonPatch(JsonPatch.add('/spec/bootstrap/initdb/postInitSql', ['SELECT 1'])),
+      '[test/Test] Cluster "test" spec.bootstrap.initdb.postInitSql: unknown field "postInitSql"'],
+    ['a misspelt field on the ObjectStore', (pg: BackedUpPostgres) => pg.objectStore.addJsonPatch(JsonPatch.add('/spec/configuration/endpointUrl', 'https://s3.internal')),
+      '[test/Test] ObjectStore "test-store" spec.configuration.endpointUrl: unknown field "endpointUrl"'],
+  ])('escape hatch: fails when a patch adds %s, naming it', (_, patch, message) => {
+    // GIVEN
+    const chart = Testing.chart();
+    const pg = backedUp(chart);
+    // WHEN
+    patch(pg);
+    // THEN
+    expect(errorOf(() => Testing.synth(chart))).toContain(message);
   });
 
   test('in a chart without a namespace, no namespace is hard-coded', () => {
@@ -409,7 +431,7 @@ describe('BackedUpPostgres', () => {
     new BarmanPlugin(operators, 'Plugin', { operator, version: BarmanPluginVersion.V0_9_0 });
     backedUp(new Chart(app, 'db', { namespace: 'db' }), 'Test', { dataCompression: Compression.LZ4 });
     // WHEN / THEN the ObjectStore is checked against the v0.9.0 CRD, which has no lz4 for base backups
-    expect(() => app.synth()).toThrow(/\[db\/Test\/ObjectStore\] ObjectStore db\/test-store: spec\.configuration\.data\.compression: "lz4" is not allowed by barmancloud\.cnpg\.io ObjectStore of plugin 0\.9\.0/);
+    expect(() => app.synth()).toThrow(/\[db\/Test\] ObjectStore "test-store" spec\.configuration\.data\.compression: "lz4" is not allowed by barmancloud\.cnpg\.io ObjectStore of plugin 0\.9\.0/);
   });
 
   test('lz4 base backups are accepted with plugin v0.14.0', () => {

@@ -1,7 +1,11 @@
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
-import { BarmanPlugin, BarmanPluginVersion, CertManager, CnpgOperator, CnpgVersion } from '../src';
-import { Doc, errorOf, expectPropError, find, validateApp } from './util';
+import { Construct } from 'constructs';
+import { BarmanPlugin, BarmanPluginVersion, CertManager, CertManagerVersion, CnpgOperator, CnpgVersion } from '../src';
+import { backedUp, Doc, errorOf, expectPropError, find, validateApp } from './util';
 import { RELEASES } from '../src/upstream/catalog';
+
+/** A cert-manager installed elsewhere, declared in the chart. */
+const existingCertManager = (chart: Construct) => CertManager.fromExisting(chart, 'CertManager', { version: CertManagerVersion.V1_19_4 });
 
 const CLUSTER_SCOPED = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
@@ -9,7 +13,7 @@ describe.each(Object.values(BarmanPluginVersion))('BarmanPlugin %s', (version) =
   // GIVEN
   const chart = new Chart(Testing.app(), 'operators', { namespace: 'some-namespace' });
   // WHEN
-  const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { version, certManager: CertManager.fromExisting() });
+  const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { version, certManager: existingCertManager(chart) });
   const docs: Doc[] = Testing.synth(chart);
   const release = RELEASES.find(r => r.component === 'plugin-barman-cloud' && r.version === version)!;
 
@@ -69,7 +73,7 @@ describe('BarmanPlugin', () => {
     // GIVEN
     const chart = Testing.chart();
     // WHEN
-    const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { certManager: CertManager.fromExisting() });
+    const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { certManager: existingCertManager(chart) });
     // THEN
     expect(plugin.version).toBe(BarmanPluginVersion.V0_14_0);
     expect(plugin.namespace).toBe('cnpg-system');
@@ -80,7 +84,7 @@ describe('BarmanPlugin', () => {
     // GIVEN
     const chart = Testing.chart();
     // WHEN
-    const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { certManager: CertManager.fromExisting() });
+    const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { certManager: existingCertManager(chart) });
     // THEN
     expect(ApiObject.of(plugin).kind).toBe('Deployment');
     expect(ApiObject.of(plugin).name).toBe('barman-cloud');
@@ -89,7 +93,7 @@ describe('BarmanPlugin', () => {
   test('escape hatch: a JSON patch on the Deployment shows up in synth', () => {
     // GIVEN
     const chart = Testing.chart();
-    const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { certManager: CertManager.fromExisting() });
+    const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { certManager: existingCertManager(chart) });
     // WHEN
     ApiObject.of(plugin).addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { 'kubernetes.io/arch': 'arm64' }));
     // THEN
@@ -101,7 +105,7 @@ describe('BarmanPlugin', () => {
     const chart = Testing.chart();
     const operator = new CnpgOperator(chart, 'Cnpg', { version: CnpgVersion.V1_28_0 });
     // WHEN
-    const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { operator, namespace: 'cnpg-system', certManager: CertManager.fromExisting() });
+    const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { operator, namespace: 'cnpg-system', certManager: existingCertManager(chart) });
     // THEN
     expect(plugin.namespace).toBe(operator.namespace);
   });
@@ -120,7 +124,8 @@ describe('BarmanPlugin', () => {
     // GIVEN
     const app = Testing.app();
     // WHEN
-    new BarmanPlugin(new Chart(app, 'plugin'), 'BarmanPlugin', { certManager: CertManager.fromExisting() });
+    const chart = new Chart(app, 'plugin');
+    new BarmanPlugin(chart, 'BarmanPlugin', { certManager: existingCertManager(chart) });
     // THEN
     expect(() => validateApp(app)).not.toThrow();
   });
@@ -137,7 +142,7 @@ describe('BarmanPlugin', () => {
       prop: 'certManager',
       value: undefined,
       problem: 'the plugin needs cert-manager',
-      fix: 'certManager: CertManager.fromExisting()',
+      fix: 'CertManager.fromExisting(chart, "CertManager", { version: CertManagerVersion.V1_19_4 })',
     });
   });
 
@@ -151,7 +156,7 @@ describe('BarmanPlugin', () => {
     // GIVEN
     const chart = Testing.chart();
     // WHEN
-    const message = errorOf(() => new BarmanPlugin(chart, 'BarmanPlugin', { certManager: CertManager.fromExisting(), ...(props as any) }));
+    const message = errorOf(() => new BarmanPlugin(chart, 'BarmanPlugin', { certManager: existingCertManager(chart), ...(props as any) }));
     // THEN
     expectPropError(message, { path: 'test/BarmanPlugin', prop, value, problem, fix });
   });
@@ -165,5 +170,52 @@ describe('BarmanPlugin', () => {
     expect(message).toMatch(/^2 errors:/);
     expectPropError(message, { path: 'test/BarmanPlugin', prop: 'namespace', value: 'other', fix: 'use "cnpg-system"' });
     expectPropError(message, { path: 'test/BarmanPlugin', prop: 'version', value: 'nope', fix: 'BarmanPluginVersion' });
+  });
+});
+
+describe('BarmanPlugin composed by reference', () => {
+  test('fails when certManager is an object literal that claims to be one: it must be a cert-manager of this app', () => {
+    // GIVEN a plugin given `{ external: false }` (what a JavaScript user can write), and no cert-manager at all
+    const app = Testing.app();
+    new BarmanPlugin(new Chart(app, 'plugin'), 'BarmanPlugin', { certManager: { external: false } as any });
+    // WHEN
+    const message = errorOf(() => validateApp(app));
+    // THEN
+    expectPropError(message, { path: 'plugin/BarmanPlugin', prop: 'certManager', value: { external: false }, problem: 'is not a cert-manager of this app', fix: 'CertManager.fromExisting' });
+  });
+
+  test('fails when certManager is a CertManager of another app', () => {
+    // GIVEN
+    const other = new CertManager(Testing.chart(), 'CertManager');
+    const app = Testing.app();
+    new BarmanPlugin(new Chart(app, 'plugin'), 'BarmanPlugin', { certManager: other });
+    // WHEN / THEN
+    expect(errorOf(() => validateApp(app))).toContain('[plugin/BarmanPlugin] certManager: is not a cert-manager of this app, got "construct test/CertManager"');
+  });
+
+  test('fromExisting declares a plugin installed elsewhere: no objects, and ObjectStores are judged by its version', () => {
+    // GIVEN an app whose plugin was installed by Helm at v0.9.0
+    const app = Testing.app();
+    const ops = new Chart(app, 'operators');
+    const plugin = BarmanPlugin.fromExisting(ops, 'BarmanPlugin', { version: BarmanPluginVersion.V0_9_0 });
+    CnpgOperator.fromExisting(ops, 'Cnpg', { version: CnpgVersion.V1_28_0 });
+    // WHEN a database asks for what v0.9.0 lacks (lz4 base backups arrived in v0.13.0)
+    const db = backedUp(new Chart(app, 'db', { namespace: 'db' }), 'Postgres');
+    db.objectStore.addJsonPatch(JsonPatch.replace('/spec/configuration/data/compression', 'lz4'));
+    // THEN
+    expect(plugin.version).toBe(BarmanPluginVersion.V0_9_0);
+    expect(plugin.namespace).toBe('cnpg-system');
+    expect(ops.node.findAll().filter(c => c instanceof ApiObject)).toEqual([]);
+    expect(errorOf(() => validateApp(app))).toContain('[db/Postgres] ObjectStore "postgres-store" spec.configuration.data.compression: "lz4" is not allowed by barmancloud.cnpg.io ObjectStore of plugin 0.9.0');
+  });
+
+  test('fails when the operator declared with fromExisting runs outside the namespace the plugin manifest installs into', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const operator = CnpgOperator.fromExisting(chart, 'Cnpg', { version: CnpgVersion.V1_28_0, namespace: 'postgres-operator' });
+    // WHEN
+    const message = errorOf(() => new BarmanPlugin(chart, 'BarmanPlugin', { operator, certManager: existingCertManager(chart) }));
+    // THEN
+    expectPropError(message, { path: 'test/BarmanPlugin', prop: 'operator', value: 'postgres-operator', problem: 'installs into "cnpg-system"', fix: 'BarmanPlugin.fromExisting' });
   });
 });

@@ -74,11 +74,22 @@ describe('CertManager', () => {
     expect(find(Testing.synth(c), 'Deployment', 'cert-manager').spec.replicas).toBe(2);
   });
 
-  test('fromExisting declares an external cert-manager and adds nothing', () => {
-    // GIVEN / WHEN
-    const existing = CertManager.fromExisting();
+  test('fromExisting declares an external cert-manager at a version and adds nothing', () => {
+    // GIVEN
+    const scope = Testing.chart();
+    // WHEN
+    const existing = CertManager.fromExisting(scope, 'CertManager', { version: CertManagerVersion.V1_19_4 });
     // THEN
     expect(existing.external).toBe(true);
+    expect(existing.version).toBe(CertManagerVersion.V1_19_4);
+    expect(Testing.synth(scope)).toEqual([]);
+  });
+
+  test('fails when fromExisting is given no version', () => {
+    // GIVEN / WHEN
+    const message = errorOf(() => CertManager.fromExisting(Testing.chart(), 'CertManager', {} as any));
+    // THEN
+    expectPropError(message, { path: 'test/CertManager', prop: 'version', value: undefined, problem: 'is required', fix: 'CertManagerVersion.V1_19_4' });
   });
 
   test.each([

@@ -1,6 +1,6 @@
-import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
-import { CnpgOperator, CnpgVersion } from '../src';
-import { Doc, errorOf, expectPropError, find } from './util';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { CnpgOperator, CnpgVersion, ICnpgOperator } from '../src';
+import { backedUp, Doc, errorOf, expectPropError, find, validateApp } from './util';
 import { RELEASES } from '../src/upstream/catalog';
 import { CLUSTER_SCOPED_KINDS } from '../src/upstream/manifest';
 
@@ -148,5 +148,65 @@ describe('CnpgOperator', () => {
     const message = errorOf(() => new CnpgOperator(chart, 'Cnpg', { version: version as CnpgVersion }));
     // THEN
     expectPropError(message, { path: 'test/Cnpg', prop: 'version', value: version, problem: 'is not a supported CNPG version', fix: 'CnpgVersion.V1_30_0' });
+  });
+});
+
+describe('CnpgOperator.fromExisting', () => {
+  /** An app whose database sets `serviceAccountName`, a Cluster field CNPG 1.28.0 does not have (1.30.0 does). */
+  function appWithNewerField(declare?: (chart: Chart) => void): App {
+    const app = Testing.app();
+    const ops = new Chart(app, 'operators');
+    declare?.(ops);
+    const db = backedUp(new Chart(app, 'db', { namespace: 'db' }), 'Postgres');
+    ApiObject.of(db).addJsonPatch(JsonPatch.add('/spec/serviceAccountName', 'postgres'));
+    return app;
+  }
+
+  test('an operator installed elsewhere adds no object, and the app is validated against its version', () => {
+    // GIVEN an app whose operator was installed by Helm at 1.28.0
+    let operator: ICnpgOperator | undefined;
+    const app = appWithNewerField(ops => {
+      operator = CnpgOperator.fromExisting(ops, 'Cnpg', { version: CnpgVersion.V1_28_0 });
+    });
+    // WHEN
+    const message = errorOf(() => validateApp(app));
+    // THEN
+    expect(operator!.version).toBe(CnpgVersion.V1_28_0);
+    expect(operator!.namespace).toBe('cnpg-system');
+    expect(app.node.findChild('operators').node.findAll().filter(c => c instanceof ApiObject)).toEqual([]);
+    expect(message).toContain('[db/Postgres] Cluster "postgres" spec.serviceAccountName: unknown field "serviceAccountName": not in postgresql.cnpg.io Cluster of CNPG 1.28.0');
+  });
+
+  test('an app that installs and declares nothing is checked against the newest CNPG, and says which', () => {
+    // GIVEN
+    const app = appWithNewerField();
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      // WHEN / THEN the newest release has the field
+      expect(() => validateApp(app)).not.toThrow();
+      expect(stderr.mock.calls.map(c => String(c[0])).join('')).toContain(`its objects were checked against CNPG ${Object.values(CnpgVersion).slice(-1)[0]}, the newest in the catalog`);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
+  test('fails when the app runs two versions of the operator', () => {
+    // GIVEN
+    const app = Testing.app();
+    const ops = new Chart(app, 'operators');
+    new CnpgOperator(ops, 'Cnpg', { version: CnpgVersion.V1_30_0 });
+    CnpgOperator.fromExisting(ops, 'Helm', { version: CnpgVersion.V1_28_0 });
+    // WHEN / THEN
+    expect(errorOf(() => validateApp(app))).toContain('[operators/Helm] version: the app runs CNPG 1.30.0 (operators/Cnpg) and 1.28.0 here, got "1.28.0"; use one version of CNPG per app');
+  });
+
+  test.each([
+    ['no version', {}, undefined, 'is required'],
+    ['an unknown version', { version: '1.27.9' }, '1.27.9', 'is not a supported CNPG version'],
+  ])('fails when fromExisting is given %s', (_, options, value, problem) => {
+    // GIVEN / WHEN
+    const message = errorOf(() => CnpgOperator.fromExisting(Testing.chart(), 'Cnpg', options as any));
+    // THEN
+    expectPropError(message, { path: 'test/Cnpg', prop: 'version', value, problem, fix: 'CnpgVersion.V1_28_0' });
   });
 });

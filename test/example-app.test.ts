@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ruleFileOf, runPromtool } from './promtool';
 import { cleanupTempDirs, Doc, find, findPlaintextSecrets, loadYamlFile, readTree, tempDir, withEnv } from './util';
-import { buildExampleApp, exampleSettings, synthExample } from '../src/main';
+import { buildExampleApp, exampleSettings } from '../src/main';
+import { synthExample } from '../src/synth-example';
 import { formatFinding, validateManifests } from '../src/validation';
 
 const CLUSTER_SCOPED = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];

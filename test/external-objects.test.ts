@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import * as cnpg from '../imports/postgresql.cnpg.io';
-import { ExternalObjects } from '../src';
+import { AppValidation, ExternalObjects } from '../src';
 import { errorOf } from './util';
 
 function scheduleFor(chart: Chart, cluster: string): void {
@@ -19,17 +19,20 @@ function scheduleFor(chart: Chart, cluster: string): void {
 
 describe('ExternalObjects', () => {
   test('fails at synth when a reference names an undeclared object outside the app', () => {
-    // GIVEN an app with one of our constructs (so it is validated) and a schedule for a cluster it does not have
-    const chart = new Chart(Testing.app(), 'test', { namespace: 'db' });
-    ExternalObjects.declare(chart, { kind: 'Secret', name: 'unrelated' }); // any construct of ours turns validation on
+    // GIVEN an app that checks every object, with a schedule (written with the generated class) for a cluster it does not have
+    const app = Testing.app();
+    AppValidation.of(app).validateAll();
+    const chart = new Chart(app, 'test', { namespace: 'db' });
     scheduleFor(chart, 'orders');
-    // WHEN / THEN
-    expect(errorOf(() => Testing.synth(chart))).toMatch(/ScheduledBackup db\/nightly: spec\.cluster\.name: cluster "orders" not found in namespace "db"/);
+    // WHEN / THEN the finding carries the object's own path
+    expect(errorOf(() => Testing.synth(chart))).toMatch(/\[test\/Nightly\] ScheduledBackup "nightly" spec\.cluster\.name: cluster "orders" not found in namespace "db"/);
   });
 
   test('a declared external object satisfies the reference, in the chart\'s namespace by default', () => {
     // GIVEN
-    const chart = new Chart(Testing.app(), 'test', { namespace: 'db' });
+    const app = Testing.app();
+    AppValidation.of(app).validateAll();
+    const chart = new Chart(app, 'test', { namespace: 'db' });
     scheduleFor(chart, 'orders');
     // WHEN
     ExternalObjects.declare(chart, { kind: 'Cluster', name: 'orders' });
@@ -38,7 +41,9 @@ describe('ExternalObjects', () => {
   });
 
   test('a declaration in another namespace does not satisfy it', () => {
-    const chart = new Chart(Testing.app(), 'test', { namespace: 'db' });
+    const app = Testing.app();
+    AppValidation.of(app).validateAll();
+    const chart = new Chart(app, 'test', { namespace: 'db' });
     scheduleFor(chart, 'orders');
     ExternalObjects.declare(chart, { kind: 'Cluster', name: 'orders', namespace: 'other' });
     expect(() => Testing.synth(chart)).toThrow(/cluster "orders" not found in namespace "db"/);

@@ -114,14 +114,28 @@ describe('PitrRestore', () => {
     expect(cluster.spec.description).toBe('restore of test before the bad migration');
   });
 
-  test('escape hatch: the generated class filters patches through its schema, so a field it does not know is dropped', () => {
+  test.each([
+    [{ targetXID: '1234567', backupID: '20251227T030000' }],
+    [{ targetLSN: '0/3000000', exclusive: true }],
+    [{ targetName: 'before-migration', backupID: '20251227T030000' }],
+  ])("escape hatch: a recovery target patched in CNPG's spelling reaches the YAML exactly: %j", target => {
+    // GIVEN a restore to the end of the archive
+    const chart = Testing.chart();
+    const restore = new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test-restore' });
+    // WHEN
+    ApiObject.of(restore).addJsonPatch(JsonPatch.add('/spec/bootstrap/recovery/recoveryTarget', target));
+    // THEN
+    expect(find(Testing.synth(chart), 'Cluster', 'test-restore').spec.bootstrap.recovery.recoveryTarget).toEqual(target);
+  });
+
+  test('escape hatch: fails when a patch misspells a field, naming it', () => {
     // GIVEN
     const chart = Testing.chart();
     const restore = new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test-restore' });
-    // WHEN a field outside the schema is patched in
-    ApiObject.of(restore).addJsonPatch(JsonPatch.add('/spec/notAField', true));
+    // WHEN the generated classes' camel-cased name is used instead of CNPG's
+    ApiObject.of(restore).addJsonPatch(JsonPatch.add('/spec/bootstrap/recovery/recoveryTarget', { targetXid: '1234567' }));
     // THEN
-    expect(find(Testing.synth(chart), 'Cluster', 'test-restore').spec.notAField).toBeUndefined();
+    expect(errorOf(() => Testing.synth(chart))).toContain('[test/Restore] Cluster "test-restore" spec.bootstrap.recovery.recoveryTarget.targetXid: unknown field "targetXid"');
   });
 
   test('the default target is latest: no recoveryTarget at all', () => {
@@ -187,7 +201,7 @@ describe('PitrRestore', () => {
     const chart = Testing.chart();
     new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test', archiveWal: true, archiveServerName: 'test-v2' });
     // THEN one would replace the other on apply
-    expect(() => Testing.synth(chart)).toThrow(/\[test\/Restore\/Resource\] Cluster test: metadata\.name: Cluster "test" is defined twice/);
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/Restore\] Cluster "test" metadata\.name: Cluster "test" is defined twice/);
   });
 
   test('RecoverySource.fromAttributes restores from an archive defined elsewhere, declared external', () => {
@@ -226,7 +240,7 @@ describe('PitrRestore', () => {
     // WHEN
     const message = errorOf(() => validateApp(app));
     // THEN
-    expect(message).toContain('restore/Restore/Resource');
+    expect(message).toContain('[restore/Restore] Cluster "test-restore" spec.externalClusters[0].plugin.parameters.barmanObjectName:');
     expect(message).toContain('other-store');
   });
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, IResolver, JsonPatch, ResolutionContext, Testing } from 'cdk8s';
 import { BarmanPlugin, BarmanPluginVersion, CertManager, CnpgOperator, CnpgVersion } from '../src';
 import { cleanupTempDirs, errorOf, tempDir, UPSTREAM_DIR, withEnv } from './util';
 import { findRelease, RELEASES, supportedVersions, compareVersions, newestRelease } from '../src/upstream/catalog';
@@ -183,7 +183,7 @@ describe('locate and verify', () => {
       fs.writeFileSync(lock, JSON.stringify({ 'plugin-barman-cloud@0.9.0': 'a'.repeat(64) }));
       // WHEN
       const message = withEnv({ CDK8S_CNPG_LOCK_FILE: lock }, () => errorOf(() =>
-        new BarmanPlugin(Testing.chart(), 'BarmanPlugin', { version: BarmanPluginVersion.V0_9_0, manifestFile: file, certManager: CertManager.fromExisting() })));
+        new BarmanPlugin(Testing.chart(), 'BarmanPlugin', { version: BarmanPluginVersion.V0_9_0, manifestFile: file })));
       // THEN
       expect(message).toContain('plugin-barman-cloud@0.9.0');
       expect(message).toContain(`has sha256 ${sha256Of(fs.readFileSync(file))}`);
@@ -228,7 +228,7 @@ describe('include', () => {
     expect(imagesOf(loadUpstreamVersion('cnpg', '1.28.0'))).toEqual(['ghcr.io/cloudnative-pg/cloudnative-pg:1.28.0']);
   });
 
-  test('an unpatched upstream object synthesizes to the upstream document itself', () => {
+  test('an unpatched upstream object synthesizes to the upstream document, in its key order', () => {
     // GIVEN
     const chart = new Chart(Testing.app(), 'ops', { namespace: 'elsewhere' });
     const m = loadUpstreamVersion('cert-manager', '1.19.4');
@@ -236,9 +236,43 @@ describe('include', () => {
     const objects = includeUpstream(chart, m);
     // THEN
     expect(objects).toHaveLength(m.docs.length);
-    objects.forEach((o, i) => expect(o.toJson()).toBe(m.docs[i]));
+    objects.forEach((o, i) => expect(JSON.stringify(o.toJson())).toBe(JSON.stringify(m.docs[i])));
     expect(objects.every(o => UpstreamObject.isUpstreamObject(o))).toBe(true);
     expect(UpstreamObject.isUpstreamObject(new ApiObject(chart, 'Mine', { apiVersion: 'v1', kind: 'ConfigMap' }))).toBe(false);
+  });
+
+  test("upstream objects go through the App's resolvers: an image-mirroring resolver rewrites the operator image too", () => {
+    // GIVEN an app whose resolver mirrors every ghcr.io image
+    const mirror: IResolver = {
+      resolve(context: ResolutionContext) {
+        if (context.key[context.key.length - 1] === 'image' && typeof context.value === 'string' && context.value.startsWith('ghcr.io/')) {
+          context.replaceValue(context.value.replace('ghcr.io/', 'mirror.example.com/'));
+        }
+      },
+    };
+    const app = new App({ resolvers: [mirror] });
+    const chart = new Chart(app, 'ops');
+    // WHEN
+    new CnpgOperator(chart, 'Cnpg', { version: CnpgVersion.V1_28_0 });
+    const images = Testing.synth(chart).filter(d => d.kind === 'Deployment')
+      .flatMap(d => d.spec.template.spec.containers.map((c: { image: string }) => c.image));
+    // THEN
+    expect(images).toEqual(['mirror.example.com/cloudnative-pg/cloudnative-pg:1.28.0']);
+  });
+
+  test('importing the library leaves cdk8s Yaml.stringify as it was', () => {
+    // GIVEN cdk8s's own function, before the library is loaded in a fresh module registry
+    jest.isolateModules(() => {
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const cdk8s = require('cdk8s') as typeof import('cdk8s');
+      const before = cdk8s.Yaml.stringify;
+      // WHEN
+      const lib = require('../src') as typeof import('../src');
+      new lib.CertManager(new cdk8s.Chart(new cdk8s.App(), 'c'), 'CertManager');
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      // THEN
+      expect(cdk8s.Yaml.stringify).toBe(before);
+    });
   });
 
   test('construct ids are stable and readable: <kind>-<namespace>-<name>', () => {

@@ -5,7 +5,15 @@ import { IConstruct } from 'constructs';
  * `[<construct path>] <prop>: <what is wrong>, got <JSON value>; <fix, with a valid example>`.
  */
 export function formatPropError(path: string, prop: string, problem: string, value: unknown, fix: string): string {
-  return `[${path}] ${prop}: ${problem}, got ${show(value)}; ${fix}`;
+  return `[${path}] ${formatProblem(prop, problem, value, fix)}`;
+}
+
+/**
+ * The same without the path, for `node.addValidation` (cdk8s puts `[<construct path>] ` in front). A missing value
+ * is said by the problem ("is required"): no `got undefined`.
+ */
+export function formatProblem(prop: string, problem: string, value: unknown, fix: string): string {
+  return `${prop}: ${problem}${value === undefined ? '' : `, got ${show(value)}`}; ${fix}`;
 }
 
 /** JSON for values (so empty strings and whitespace are visible); `undefined` spelled out. */

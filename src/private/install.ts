@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { registerInstall } from './app-validation';
+import { registerVersion } from './app-validation';
 import { PropErrors } from './errors';
 import { findRelease, UpstreamComponent, UpstreamRelease } from '../upstream/catalog';
 import { includeUpstream } from '../upstream/include';
@@ -14,9 +14,10 @@ export interface Installed {
 }
 
 /** Reports a version that is not one of its enum's values, listing them. */
-export function checkVersion(errors: PropErrors, version: string, versions: Record<string, string>, enumName: string, label: string): void {
-  if (!Object.values(versions).includes(version)) {
-    errors.add('version', `is not a supported ${label} version`, version, `use one of ${Object.keys(versions).map(k => `${enumName}.${k}`).join(', ')}`);
+export function checkVersion(errors: PropErrors, version: string | undefined, versions: Record<string, string>, enumName: string,
+  label: string): void {
+  if (version === undefined || !Object.values(versions).includes(version)) {
+    errors.add('version', version === undefined ? `is required: the ${label} version the cluster runs` : `is not a supported ${label} version`, version, `use one of ${Object.keys(versions).map(k => `${enumName}.${k}`).join(', ')}`);
   }
 }
 
@@ -31,6 +32,6 @@ export function installUpstream(scope: Construct, component: UpstreamComponent, 
   const manifest = loadUpstream(release, manifestFile);
   const apiObjects = includeUpstream(scope, manifest);
   scope.node.defaultChild = apiObjects.find(o => o.kind === 'Deployment' && o.name === controllerName);
-  registerInstall(scope, { component, version });
+  registerVersion(scope, component, version, true);
   return { release, manifestSha256: manifest.sha256, apiObjects };
 }

@@ -86,17 +86,15 @@ function verify(release: UpstreamRelease, file: string, text: string): string {
   return digest;
 }
 
+/** The compiled download worker beside this module (under ts-jest, the compiled copy in lib/). */
+function downloadWorker(): string {
+  const here = path.join(__dirname, 'download-worker.js');
+  return fs.existsSync(here) ? here : path.join(packageRoot(), 'lib', 'src', 'upstream', 'download-worker.js');
+}
+
 function download(url: string): string | undefined {
   // Constructs are synchronous, so the download runs in a child process (as cdk8s Include does).
-  const script = `
-    const https = require('https');
-    const get = (u, n) => https.get(u, { timeout: 30000 }, res => {
-      if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location && n < 5) { res.resume(); return get(new URL(res.headers.location, u).toString(), n + 1); }
-      if (res.statusCode !== 200) { console.error('HTTP ' + res.statusCode); process.exit(1); }
-      res.pipe(process.stdout);
-    }).on('error', e => { console.error(e.message); process.exit(1); }).on('timeout', function () { this.destroy(new Error('timeout')); });
-    get(process.argv[1], 0);`;
-  const result = spawnSync(process.execPath, ['-e', script, url], { maxBuffer: 64 * 1024 * 1024, encoding: 'utf-8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [downloadWorker(), url], { maxBuffer: 64 * 1024 * 1024, encoding: 'utf-8', timeout: 120_000 });
   return result.status === 0 && result.stdout ? result.stdout : undefined;
 }
 

@@ -1,6 +1,6 @@
 import * as yaml from 'js-yaml';
 import { findRelease, UpstreamComponent, UpstreamRelease } from './catalog';
-import { packageVersion, readDerived, writeDerived } from './disk-cache';
+import { parsedPath, requireDerived } from './derived';
 import { LocatedManifest, locateManifest } from './locate';
 
 /** A Kubernetes object as plain data. */
@@ -33,26 +33,15 @@ export function parseYamlDocuments(text: string): Manifest[] {
     .filter((d): d is Manifest => d !== null && d !== undefined && typeof d === 'object');
 }
 
-// The parsed documents of a verified file depend only on its digest and the parser: keep them as JSON in the
-// user cache, which loads several times faster than the YAML parses.
-const PARSED_KEY = (sha256: string) => `${sha256}.js-yaml-${packageVersion('js-yaml')}.json`;
-
+/**
+ * The documents of a verified file: for a release of the catalog, as parsed at package time (`derived/parsed`,
+ * loaded with `require`, several times faster than the YAML parses); for any other verified file, parsed here.
+ */
 function parseVerified(sha256: string, text: string): Manifest[] {
-  const key = PARSED_KEY(sha256);
-  const cached = readDerived('parsed', key);
-  if (cached !== undefined) {
-    try {
-      return JSON.parse(cached);
-    } catch {
-      // A damaged cache entry: parse again and overwrite it.
-    }
-  }
-  const docs = parseYamlDocuments(text);
-  writeDerived('parsed', key, JSON.stringify(docs));
-  return docs;
+  return requireDerived<Manifest[]>(parsedPath(sha256)) ?? parseYamlDocuments(text);
 }
 
-/** Freezes a parsed document tree: upstream documents are shared, and their rendered YAML is cached. */
+/** Freezes a parsed document tree: upstream documents are shared by every construct that includes them. */
 function deepFreeze<T>(node: T): T {
   if (node && typeof node === 'object' && !Object.isFrozen(node)) {
     Object.freeze(node);

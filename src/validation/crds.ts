@@ -90,3 +90,16 @@ function lookupUncached(component: UpstreamComponent, release: string, group: st
   if (!match || !schema) return { status: 'unknown-version', versions: served.map(v => String(v.name)) };
   return { status: 'found', crd: { key: `${crds.sha256}/${group}/${kind}/${version}`, group, kind, version, schema } };
 }
+
+/** Every served version of every CRD a release defines (for the package-time build of derived data). */
+export function crdVersionsOf(component: UpstreamComponent, release: string): CrdVersion[] {
+  const out: CrdVersion[] = [];
+  for (const [groupKind, spec] of releaseCrds(component, release).byKind) {
+    const [group, kind] = [groupKind.slice(0, groupKind.indexOf('/')), groupKind.slice(groupKind.indexOf('/') + 1)];
+    for (const v of Array.isArray(spec.versions) ? spec.versions.filter(isObj) : []) {
+      const lookup = lookupCrd(component, release, group, kind, String(v.name));
+      if (lookup.status === 'found') out.push(lookup.crd);
+    }
+  }
+  return out;
+}

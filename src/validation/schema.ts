@@ -8,9 +8,9 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Entry, isObj, ValidationContext } from './context';
 import { COMPONENT_LABEL, componentOfGroup, CrdVersion, lookupCrd } from './crds';
 import { joinPath, show } from './finding';
-import { diskCacheEnabled, loadValidator, sha256, storeValidator } from './validator-cache';
 import { compareVersions, supportedVersions, UpstreamComponent } from '../upstream/catalog';
-import { packageVersion } from '../upstream/disk-cache';
+import { packageVersion, requireDerived, validatorIndexPath, validatorPath } from '../upstream/derived';
+import { sha256Of } from '../upstream/locate';
 
 /**
  * Where upstream introduced a field or value, when our catalog skips that release. From [P] CHANGELOG.md and
@@ -62,74 +62,83 @@ export function toJsonSchema(node: unknown): unknown {
   return out;
 }
 
-/**
- * Bump when anything that shapes the generated validator changes outside what the cache key already hashes
- * (the CRD schema, `toJsonSchema`'s source, METADATA_SCHEMA, AJV_OPTIONS, the ajv and ajv-formats versions).
- */
-const SCHEMA_TRANSFORM_VERSION = 1;
 const AJV_OPTIONS = { strict: false, allErrors: true, verbose: true, validateSchema: false } as const;
 
 let ajv: Ajv | undefined;
 let toolchainId: string | undefined;
-/** Compiled validators by CRD key, and by cache key (releases often share a schema). */
+/** Validators by CRD key, and by validator key (releases often share a schema). */
 const compiled = new Map<string, ValidateFunction>();
-const byCacheKey = new Map<string, ValidateFunction>();
+const byValidatorKey = new Map<string, ValidateFunction>();
 
-/** What the generated code depends on besides the schema itself: `ajv<version>-t<transform version>-<digest>`. */
+/** The JSON schema ajv compiles for a CRD version: the transformed CRD schema with our metadata schema. */
+function jsonSchemaOf(crd: CrdVersion): Record<string, unknown> {
+  const root = toJsonSchema(crd.schema) as Record<string, unknown>;
+  const properties = isObj(root.properties) ? root.properties : {};
+  return { ...root, properties: { ...properties, metadata: METADATA_SCHEMA } };
+}
+
+/** What the generated code depends on besides the schema: the ajv and ajv-formats versions and options. */
 function toolchain(): string {
-  if (toolchainId === undefined) {
-    const ajvVersion = packageVersion('ajv');
-    const formatsVersion = packageVersion('ajv-formats');
-    const digest = sha256(JSON.stringify([ajvVersion, formatsVersion, AJV_OPTIONS, METADATA_SCHEMA, toJsonSchema.toString()]));
-    toolchainId = `ajv${ajvVersion}-t${SCHEMA_TRANSFORM_VERSION}-${digest.slice(0, 16)}`;
-  }
+  toolchainId ??= JSON.stringify([packageVersion('ajv'), packageVersion('ajv-formats'), AJV_OPTIONS]);
   return toolchainId;
 }
 
-/** The ajv instance, created on first compile; with standalone code generation when the disk cache is on. */
-function ajvInstance(): Ajv {
-  if (!ajv) {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const AjvClass = (require('ajv') as typeof import('ajv')).default;
-    const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    // With `code.source`, ajv-formats makes the generated code require its formats from `ajv-formats/dist/formats`.
-    ajv = new AjvClass({ ...AJV_OPTIONS, ...(diskCacheEnabled() ? { code: { source: true } } : {}) });
-    addFormats(ajv);
-  }
-  return ajv;
+/** The name of a compiled validator: the digest of exactly what ajv compiles and with which ajv. */
+function validatorKey(schema: Record<string, unknown>): string {
+  return sha256Of(JSON.stringify([toolchain(), schema]));
 }
 
-function compile(crd: CrdVersion, cacheKey: string): ValidateFunction {
-  const instance = ajvInstance();
-  const root = toJsonSchema(crd.schema) as Record<string, unknown>;
-  const properties = isObj(root.properties) ? root.properties : {};
-  const validate = instance.compile({ ...root, properties: { ...properties, metadata: METADATA_SCHEMA } });
-  if (diskCacheEnabled()) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
-      storeValidator(cacheKey, standaloneCode(instance, validate));
-    } catch {
-      // The in-memory validator works regardless.
-    }
-  }
-  return validate;
+function newAjv(options: object): Ajv {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const AjvClass = (require('ajv') as typeof import('ajv')).default;
+  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const instance = new AjvClass({ ...AJV_OPTIONS, ...options });
+  addFormats(instance);
+  return instance;
 }
 
 /**
- * A CRD version's validator, once per process and only for kinds present: from the disk cache when a previous
- * process compiled the same schema with the same toolchain, else compiled (and cached).
+ * A CRD version's validator, once per process and only for kinds present: the standalone code compiled at package
+ * time (`derived/validators`, loaded with `require`) when the package has it, else compiled here in memory.
  */
 function validatorFor(crd: CrdVersion): ValidateFunction {
   let validate = compiled.get(crd.key);
   if (!validate) {
-    const cacheKey = `${sha256(JSON.stringify(crd.schema))}-${toolchain()}`;
-    validate = byCacheKey.get(cacheKey) ?? loadValidator(cacheKey) ?? compile(crd, cacheKey);
-    byCacheKey.set(cacheKey, validate);
+    // The package's index names the validator of each CRD version of each catalog file, so a synth neither
+    // transforms nor hashes a schema the package already compiled.
+    const indexed = requireDerived<Record<string, string>>(validatorIndexPath())?.[crd.key];
+    validate = indexed === undefined ? undefined : byValidatorKey.get(indexed) ?? loadDerivedValidator(indexed);
+    if (validate) {
+      byValidatorKey.set(indexed!, validate);
+    } else {
+      const schema = jsonSchemaOf(crd);
+      const key = validatorKey(schema);
+      validate = byValidatorKey.get(key) ?? loadDerivedValidator(key) ?? (ajv ??= newAjv({})).compile(schema);
+      byValidatorKey.set(key, validate);
+    }
     compiled.set(crd.key, validate);
   }
   return validate;
+}
+
+function loadDerivedValidator(key: string): ValidateFunction | undefined {
+  const mod = requireDerived<ValidateFunction & { default?: ValidateFunction }>(validatorPath(key));
+  return mod?.default ?? mod;
+}
+
+/**
+ * The standalone validator code of a CRD version, for the package-time build (`npx projen derive-upstream`):
+ * a CommonJS module that requires only `ajv/dist/runtime/*` and `ajv-formats/dist/formats`.
+ */
+export function standaloneValidator(crd: CrdVersion): { readonly key: string; readonly code: string } {
+  const schema = jsonSchemaOf(crd);
+  // With `code.source`, ajv-formats makes the generated code require its formats from `ajv-formats/dist/formats`.
+  const instance = newAjv({ code: { source: true } });
+  const validate = instance.compile(schema);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
+  return { key: validatorKey(schema), code: standaloneCode(instance, validate) };
 }
 
 /** `/spec/plugins/0/parameters` → `spec.plugins[0].parameters`. */
