@@ -173,7 +173,10 @@ export class RecoveryTarget {
     };
     switch (this.type) {
       case 'time': return { ...common, targetTime: toPostgresSafeUtc(this.value as Date) };
-      case 'timestamp': return { ...common, targetTime: toPostgresSafeUtc(parseTargetTime(String(this.value)).date!) };
+      case 'timestamp': {
+        const parsed = parseTargetTime(String(this.value));
+        return { ...common, targetTime: toPostgresSafeUtc(parsed.date!, parsed.micros) };
+      }
       case 'lsn': return { ...common, targetLSN: String(this.value) };
       case 'xid': return { ...common, targetXID: String(this.value) };
       case 'name': return { ...common, targetName: String(this.value) };

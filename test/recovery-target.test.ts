@@ -36,6 +36,17 @@ describe('RecoveryTarget', () => {
     expect(r).toEqual({ targetTime: '2025-12-27 20:43:00.123000+00:00' });
   });
 
+  test.each([
+    ['a PostgreSQL string', '2025-12-27 20:43:00.123456+00:00', '2025-12-27 20:43:00.123456+00:00'],
+    ['an RFC 3339 string with another offset', '2025-12-27T21:43:00.000789+01:00', '2025-12-27 20:43:00.000789+00:00'],
+    ['more than six digits (PostgreSQL rounds to the microsecond)', '2025-12-27 20:43:00.9999996+00:00', '2025-12-27 20:43:01.000000+00:00'],
+  ])('the microseconds of %s reach the YAML exactly (a commit time is a target)', (_, value, expected) => {
+    // GIVEN / WHEN
+    const r = rendered(RecoveryTarget.timestamp(value));
+    // THEN
+    expect(r).toEqual({ targetTime: expected });
+  });
+
   test.each<[string, RecoveryTarget, Doc | undefined]>([
     ['an LSN', RecoveryTarget.lsn('0/3000060'), { targetLSN: '0/3000060' }],
     ['an XID', RecoveryTarget.xid(1234, { backupId: '20251227T200000' }), { targetXID: '1234', backupID: '20251227T200000' }],

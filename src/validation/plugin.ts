@@ -20,7 +20,7 @@ const ARCHIVE_KEYS = new Set(['compression', 'encryption', 'maxParallel', 'jobs'
 function whereItBelongs(key: string, value: unknown): string {
   if (key === 'targetTime' && typeof value === 'string') {
     const parsed = parseTargetTime(value);
-    if (parsed.ok && parsed.date && parsed.hasOffset) value = toPostgresSafeUtc(parsed.date).replace(/\.000000\+/, '+');
+    if (parsed.ok && parsed.date && parsed.hasOffset) value = toPostgresSafeUtc(parsed.date, parsed.micros).replace(/\.000000\+/, '+');
   }
   if (RECOVERY_TARGET_KEYS.has(key)) {
     return `move it to spec.bootstrap.recovery.recoveryTarget.${key} (e.g. recoveryTarget: { ${key}: ${show(value)} })`;

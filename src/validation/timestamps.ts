@@ -18,6 +18,8 @@ export interface ParsedTargetTime {
   /** An RFC 3339 UTC time (`…Z`, `…z`, `…T…±00:00`): CNPG hands it to PostgreSQL with a `Z` zone. */
   readonly isRfc3339Utc: boolean;
   readonly date?: Date;
+  /** Microseconds below `date`'s millisecond (0-999): a Date cannot hold them, PostgreSQL targets can. */
+  readonly micros?: number;
   readonly error?: string;
 }
 
@@ -28,6 +30,11 @@ const RFC3339_FORM = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1
 
 const ACCEPTED = '"YYYY-MM-DD HH:MM:SS+00:00" (also with .ffffff, or an offset like +02:00), or RFC 3339 with a non-UTC offset';
 
+/** The fraction of a second in whole microseconds, rounded as PostgreSQL rounds timestamp input. */
+function fractionMicros(frac: string | undefined): number {
+  return frac ? Math.round(Number(`0${frac}`) * 1_000_000) : 0;
+}
+
 /** The instant of matched date and time parts at an offset in minutes, or why the parts are out of range. */
 function buildDate(parts: readonly string[], frac: string | undefined, offsetMinutes: number): Date | string {
   const [y, mo, , h, mi, s] = parts;
@@ -36,7 +43,7 @@ function buildDate(parts: readonly string[], frac: string | undefined, offsetMin
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (day < 1 || day > daysInMonth) return `day ${day} is out of range for ${y}-${mo}`;
   if (hour > 23 || minute > 59 || second > 59) return `time ${h}:${mi}:${s} is out of range`;
-  const ms = frac ? Math.floor(Number(`0${frac}`) * 1000) : 0;
+  const ms = Math.floor(fractionMicros(frac) / 1000);
   return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000);
 }
 
@@ -48,7 +55,7 @@ export function parseTargetTime(value: string): ParsedTargetTime {
     const offset = sign ? (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om ?? 0) + Number(os ?? 0) / 60) : 0;
     const date = buildDate([y, mo, d, h, mi, s], frac, offset);
     if (typeof date === 'string') return { ok: false, hasOffset: !!sign, isRfc3339Utc: false, error: date };
-    return { ok: true, hasOffset: !!sign, isRfc3339Utc: false, date };
+    return { ok: true, hasOffset: !!sign, isRfc3339Utc: false, date, micros: fractionMicros(frac) % 1000 };
   }
   const rfc = RFC3339_FORM.exec(value);
   if (rfc) {
@@ -58,7 +65,7 @@ export function parseTargetTime(value: string): ParsedTargetTime {
     const date = buildDate([y, mo, d, h, mi, s], frac, offset);
     const isRfc3339Utc = !!z || (!!sign && offset === 0);
     if (typeof date === 'string') return { ok: false, hasOffset, isRfc3339Utc, error: date };
-    return { ok: true, hasOffset, isRfc3339Utc, date };
+    return { ok: true, hasOffset, isRfc3339Utc, date, micros: fractionMicros(frac) % 1000 };
   }
   const zoneLetter = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?[Zz]$/.test(value);
   return {
@@ -71,11 +78,14 @@ export function parseTargetTime(value: string): ParsedTargetTime {
   };
 }
 
-/** The form PostgreSQL accepts at startup and CNPG passes through unchanged: `YYYY-MM-DD HH:MM:SS.ffffff+00:00`. */
-export function toPostgresSafeUtc(date: Date): string {
+/**
+ * The form PostgreSQL accepts at startup and CNPG passes through unchanged: `YYYY-MM-DD HH:MM:SS.ffffff+00:00`.
+ * `micros` (0-999) are the microseconds below the Date's millisecond, so a typed `.123456` is kept exactly.
+ */
+export function toPostgresSafeUtc(date: Date, micros = 0): string {
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} `
-    + `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds() * 1000, 6)}+00:00`;
+    + `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds() * 1000 + micros, 6)}+00:00`;
 }
 
 /** Versions from which a time without a zone is read as UTC (CNPG #8937 in 1.28.1; plugin #700 in v0.10.0). */
