@@ -102,7 +102,7 @@ export function checkTargetTimes(ctx: ValidationContext): void {
       ctx.error(e, path, parsed.error ?? `${show(value)} is not a valid time`, 'write it as "YYYY-MM-DD HH:MM:SS+00:00", e.g. "2025-12-27 20:43:00+00:00"');
       continue;
     }
-    const full = toPostgresSafeUtc(parsed.date);
+    const full = toPostgresSafeUtc(parsed.date, parsed.micros);
     const safe = full.replace(/\.000000\+/, '+');
     if (parsed.isRfc3339Utc) {
       ctx.error(e, path, `${show(value)} reaches PostgreSQL as ${show(full.replace(/\+00:00$/, 'Z'))} (CNPG rewrites RFC 3339 times), and PostgreSQL refuses to start the restore with a "Z" zone (CNPG issue #10819)`,

@@ -129,6 +129,8 @@ export interface ArchiveTruth {
   readonly manifests: readonly Manifest[];
   /** The barman-cloud configuration used (arguments and environment). */
   readonly target: BarmanTarget;
+  /** How the source was synthesized (to synthesize a PitrRestore of it). */
+  readonly sourceOptions: SourceOptions;
 }
 
 export interface LabOptions {
@@ -199,9 +201,16 @@ export class ArchiveLab {
    * BackedUpPostgres with `ObjectStorage.s3Compatible` pointing at the endpoint.
    */
   public synthesizeSource(options: SourceOptions): Manifest[] {
-    const app = Testing.app();
-    const chart = new Chart(app, 'database', { namespace: 'databases' });
-    new BackedUpPostgres(chart, 'Postgres', {
+    const chart = new Chart(Testing.app(), 'database', { namespace: 'databases' });
+    this.backedUpPostgres(chart, options);
+    return Testing.synth(chart);
+  }
+
+  /**
+   * The BackedUpPostgres a scenario archives with, in `chart` (a restore app adds a PitrRestore of it).
+   */
+  public backedUpPostgres(chart: Chart, options: SourceOptions): BackedUpPostgres {
+    return new BackedUpPostgres(chart, 'Postgres', {
       clusterName: options.clusterName,
       objectStorage: ObjectStorage.s3Compatible({
         endpointUrl: this.endpointUrl,
@@ -212,7 +221,6 @@ export class ArchiveLab {
       walCompression: options.walCompression,
       dataCompression: options.dataCompression,
     });
-    return Testing.synth(chart);
   }
 
   /** Starts a new source database archiving as the plugin would for the synthesized manifests. */
@@ -228,7 +236,7 @@ export class ArchiveLab {
     const server = await PgServer.initdb(this.bins, dir, { archiveCommand });
     this.track(server);
     await server.start();
-    const db = new SourceDatabase(this, server, target, manifests);
+    const db = new SourceDatabase(this, server, target, manifests, options);
     await server.sql('CREATE TABLE lab_rows (id integer PRIMARY KEY, note text NOT NULL)');
     return db;
   }

@@ -69,6 +69,8 @@ export function baseConf(socketDir: string, options: PgServerOptions): string {
     'max_wal_senders = 2',
     "wal_level = 'replica'",
     'checkpoint_completion_target = 0',
+    // No commits but the lab's own: "the last commit" must be the last row written.
+    'autovacuum = off',
     options.archiveCommand ? 'archive_mode = on' : 'archive_mode = off',
     ...(options.archiveCommand ? [`archive_command = '${options.archiveCommand.replace(/'/g, "''")}'`] : []),
     options.extraConf ?? '',

@@ -109,6 +109,7 @@ export async function writeScenario(lab: ArchiveLab, name: ScenarioName, cluster
     archivedSegments: archived ?? [...db.archivedSegments],
     manifests: db.manifests,
     target: db.target,
+    sourceOptions: db.options,
   };
 }
 
@@ -140,7 +141,7 @@ async function branchTimeline(lab: ArchiveLab, db: SourceDatabase): Promise<{ ro
     keepRunning: true,
   });
   if (!outcome.promoted || !outcome.server) throw new Error(`two-timelines: the branching restore failed: ${outcome.error}\n${outcome.log}`);
-  const branch = new SourceDatabase(lab, outcome.server, db.target, db.manifests);
+  const branch = new SourceDatabase(lab, outcome.server, db.target, db.manifests, db.options);
   try {
     branch.continueAt(101);
     await branch.writeRows(3, SPACING_MS);

@@ -4,7 +4,7 @@
 import { BarmanTarget, Manifest } from './barman-config';
 import { PgServer } from './postgres';
 import { run, sleep, waitFor } from './processes';
-import type { ArchiveLab, BackupTruth, RestorePointTruth, RowTruth } from '../archive-lab';
+import type { ArchiveLab, BackupTruth, RestorePointTruth, RowTruth, SourceOptions } from '../archive-lab';
 
 /** A database archiving into the lab. */
 export class SourceDatabase {
@@ -21,6 +21,7 @@ export class SourceDatabase {
     public readonly server: PgServer,
     public readonly target: BarmanTarget,
     public readonly manifests: readonly Manifest[],
+    public readonly options: SourceOptions,
   ) {}
 
   /** Continues numbering rows from `id` (a promoted restore writes on from here). */
