@@ -123,6 +123,15 @@ export interface ArchiveTruth {
   readonly timelines: readonly TimelineTruth[];
   /** WAL segments deleted from the archive on purpose (gap scenario). */
   readonly deletedSegments: readonly string[];
+  /**
+   * The start of the recoverable window: the end time of the oldest completed backup (null without one).
+   */
+  readonly earliest: string | null;
+  /**
+   * The last commit a restore without a target reaches: on the newest timeline (its parents up to the switch),
+   * before the first missing segment; null without a base backup. The restore tests check it ("latest" cases).
+   */
+  readonly latestRow: RowTruth | null;
   /** Segments known to be archived, per timeline (what `pg_stat_archiver` reported). */
   readonly archivedSegments: readonly string[];
   /** The synthesized manifests the archive configuration was translated from. */

@@ -16,7 +16,7 @@ import * as path from 'path';
 import { BarmanTarget } from './barman-config';
 import { writeArchiveScript, writeRestoreScript } from './barman-scripts';
 import { baseConf, PgServer } from './postgres';
-import { makePgDir, run, waitFor, writePgFile } from './processes';
+import { makePgDir, run, writePgFile } from './processes';
 import type { ArchiveLab } from '../archive-lab';
 
 export interface RestoreRequest {
@@ -120,11 +120,10 @@ export async function restoreBackup(lab: ArchiveLab, req: RestoreRequest): Promi
   server.launch();
   let promoted = false;
   try {
-    promoted = await waitFor(`the restore in ${dir} to promote or fail`, async () => {
-      if (server.exited) return false;
-      const r = await server.psql('SELECT pg_is_in_recovery()', { allowFailure: true });
-      return r.code === 0 && r.stdout.trim() === 'f' ? true : undefined;
-    }, req.timeoutMs ?? 240_000, 200);
+    // Promotion ends with "database system is ready to accept connections" (consistency during recovery logs
+    // "… read-only connections"); then the server must say it is out of recovery.
+    promoted = await server.waitReady(req.timeoutMs ?? 240_000)
+      && (await server.sql('SELECT pg_is_in_recovery()')) === 'f';
   } catch (err) {
     await lab.release(server);
     return { promoted: false, rowIds: [], error: (err as Error).message, log: server.log() };
