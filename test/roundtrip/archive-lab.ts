@@ -123,12 +123,23 @@ export interface ArchiveTruth {
   readonly timelines: readonly TimelineTruth[];
   /** WAL segments deleted from the archive on purpose (gap scenario). */
   readonly deletedSegments: readonly string[];
+  /**
+   * The start of the recoverable window: the end time of the oldest completed backup (null without one).
+   */
+  readonly earliest: string | null;
+  /**
+   * The last commit a restore without a target reaches: on the newest timeline (its parents up to the switch),
+   * before the first missing segment; null without a base backup. The restore tests check it ("latest" cases).
+   */
+  readonly latestRow: RowTruth | null;
   /** Segments known to be archived, per timeline (what `pg_stat_archiver` reported). */
   readonly archivedSegments: readonly string[];
   /** The synthesized manifests the archive configuration was translated from. */
   readonly manifests: readonly Manifest[];
   /** The barman-cloud configuration used (arguments and environment). */
   readonly target: BarmanTarget;
+  /** How the source was synthesized (to synthesize a PitrRestore of it). */
+  readonly sourceOptions: SourceOptions;
 }
 
 export interface LabOptions {
@@ -199,9 +210,16 @@ export class ArchiveLab {
    * BackedUpPostgres with `ObjectStorage.s3Compatible` pointing at the endpoint.
    */
   public synthesizeSource(options: SourceOptions): Manifest[] {
-    const app = Testing.app();
-    const chart = new Chart(app, 'database', { namespace: 'databases' });
-    new BackedUpPostgres(chart, 'Postgres', {
+    const chart = new Chart(Testing.app(), 'database', { namespace: 'databases' });
+    this.backedUpPostgres(chart, options);
+    return Testing.synth(chart);
+  }
+
+  /**
+   * The BackedUpPostgres a scenario archives with, in `chart` (a restore app adds a PitrRestore of it).
+   */
+  public backedUpPostgres(chart: Chart, options: SourceOptions): BackedUpPostgres {
+    return new BackedUpPostgres(chart, 'Postgres', {
       clusterName: options.clusterName,
       objectStorage: ObjectStorage.s3Compatible({
         endpointUrl: this.endpointUrl,
@@ -212,7 +230,6 @@ export class ArchiveLab {
       walCompression: options.walCompression,
       dataCompression: options.dataCompression,
     });
-    return Testing.synth(chart);
   }
 
   /** Starts a new source database archiving as the plugin would for the synthesized manifests. */
@@ -228,7 +245,7 @@ export class ArchiveLab {
     const server = await PgServer.initdb(this.bins, dir, { archiveCommand });
     this.track(server);
     await server.start();
-    const db = new SourceDatabase(this, server, target, manifests);
+    const db = new SourceDatabase(this, server, target, manifests, options);
     await server.sql('CREATE TABLE lab_rows (id integer PRIMARY KEY, note text NOT NULL)');
     return db;
   }

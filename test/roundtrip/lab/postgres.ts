@@ -69,6 +69,8 @@ export function baseConf(socketDir: string, options: PgServerOptions): string {
     'max_wal_senders = 2',
     "wal_level = 'replica'",
     'checkpoint_completion_target = 0',
+    // No commits but the lab's own: "the last commit" must be the last row written.
+    'autovacuum = off',
     options.archiveCommand ? 'archive_mode = on' : 'archive_mode = off',
     ...(options.archiveCommand ? [`archive_command = '${options.archiveCommand.replace(/'/g, "''")}'`] : []),
     options.extraConf ?? '',
@@ -120,11 +122,25 @@ export class PgServer {
   /** Starts the server and waits until it accepts connections. */
   public async start(timeoutMs = 120_000): Promise<void> {
     this.launch();
-    await waitFor(`PostgreSQL ${this.bins.major} in ${this.dataDir} to accept connections`, async () => {
+    await this.waitReady(timeoutMs);
+  }
+
+  /**
+   * Waits until the server accepts read-write connections (its log says so: reading a file costs nothing, a
+   * psql poll costs a process on a busy machine), then checks with one query. Resolves false if it exits first.
+   */
+  public async waitReady(timeoutMs: number): Promise<boolean> {
+    const ready = await waitFor(`PostgreSQL ${this.bins.major} in ${this.dataDir} to accept connections`, async () => {
+      if (this.exited) return false;
+      return /database system is ready to accept connections/.test(this.log()) ? true : undefined;
+    }, timeoutMs, 100);
+    if (!ready) return false;
+    await waitFor(`PostgreSQL ${this.bins.major} in ${this.dataDir} to answer`, async () => {
       if (this.exited) throw new Error(`postgres exited:\n${this.logTail()}`);
       const r = await this.psql('SELECT 1', { allowFailure: true });
       return r.code === 0 ? true : undefined;
-    }, timeoutMs, 100);
+    }, timeoutMs, 200);
+    return true;
   }
 
   /**

@@ -16,7 +16,7 @@ import * as path from 'path';
 import { BarmanTarget } from './barman-config';
 import { writeArchiveScript, writeRestoreScript } from './barman-scripts';
 import { baseConf, PgServer } from './postgres';
-import { makePgDir, run, waitFor, writePgFile } from './processes';
+import { makePgDir, run, writePgFile } from './processes';
 import type { ArchiveLab } from '../archive-lab';
 
 export interface RestoreRequest {
@@ -57,23 +57,54 @@ export interface RestoreOutcome {
   readonly server?: PgServer;
 }
 
+interface RestoredBase {
+  readonly dataDir: string;
+}
+
+/** Base backups restored so far, per lab: each is downloaded once with barman-cloud-restore, then copied. */
+const BASES = new WeakMap<ArchiveLab, Map<string, Promise<RestoredBase | { error: string; log: string }>>>();
+
+/**
+ * The plugin's restore job steps for one backup: check its first WAL is archived, then barman-cloud-restore into a
+ * data directory that each restore of the same backup copies (the bytes are the same; the download is the slow part).
+ */
+function restoredBase(lab: ArchiveLab, req: RestoreRequest): Promise<RestoredBase | { error: string; log: string }> {
+  let bases = BASES.get(lab);
+  if (!bases) BASES.set(lab, bases = new Map());
+  const key = `${req.source.destinationPath}|${req.source.serverName}|${req.backupId}`;
+  let base = bases.get(key);
+  if (!base) {
+    base = (async () => {
+      const dir = lab.newDir('base');
+      makePgDir(dir);
+      const env = req.source.env;
+      const check = await run('/usr/bin/barman-cloud-wal-restore', [...req.source.walRestoreArgs, req.beginWal, path.join(dir, 'check.wal')], {
+        asPgUser: true, env, allowFailure: true, timeoutMs: 60_000,
+      });
+      if (check.code !== 0) {
+        return { error: `encountered an error while checking the presence of first needed WAL in the archive (${req.beginWal}): exit ${check.code}`, log: check.stderr };
+      }
+      fs.rmSync(path.join(dir, 'check.wal'), { force: true });
+      const dataDir = path.join(dir, 'data');
+      await run('/usr/bin/barman-cloud-restore', [...req.source.providerArgs, req.source.destinationPath, req.source.serverName, req.backupId, dataDir], {
+        asPgUser: true, env, timeoutMs: 300_000,
+      });
+      fs.chmodSync(dataDir, 0o700);
+      return { dataDir };
+    })();
+    bases.set(key, base);
+  }
+  return base;
+}
+
 /** Restores a base backup and replays WAL with the given recovery settings; never throws for a failed recovery. */
 export async function restoreBackup(lab: ArchiveLab, req: RestoreRequest): Promise<RestoreOutcome> {
+  const base = await restoredBase(lab, req);
+  if ('error' in base) return { promoted: false, rowIds: [], error: base.error, log: base.log };
   const dir = lab.newDir('restore');
   makePgDir(dir);
-  const env = req.source.env;
-  const check = await run('/usr/bin/barman-cloud-wal-restore', [...req.source.walRestoreArgs, req.beginWal, path.join(dir, 'check.wal')], {
-    asPgUser: true, env, allowFailure: true, timeoutMs: 60_000,
-  });
-  if (check.code !== 0) {
-    return { promoted: false, rowIds: [], error: `encountered an error while checking the presence of first needed WAL in the archive (${req.beginWal}): exit ${check.code}`, log: check.stderr };
-  }
-  fs.rmSync(path.join(dir, 'check.wal'), { force: true });
   const server = PgServer.over(lab.bins, dir);
-  await run('/usr/bin/barman-cloud-restore', [...req.source.providerArgs, req.source.destinationPath, req.source.serverName, req.backupId, server.dataDir], {
-    asPgUser: true, env, timeoutMs: 300_000,
-  });
-  fs.chmodSync(server.dataDir, 0o700);
+  await run('cp', ['-a', base.dataDir, server.dataDir], { asPgUser: true, timeoutMs: 120_000 });
 
   const restoreCommand = writeRestoreScript(dir, req.source);
   const archiveCommand = req.archiveTo ? writeArchiveScript(dir, req.archiveTo) : undefined;
@@ -89,11 +120,10 @@ export async function restoreBackup(lab: ArchiveLab, req: RestoreRequest): Promi
   server.launch();
   let promoted = false;
   try {
-    promoted = await waitFor(`the restore in ${dir} to promote or fail`, async () => {
-      if (server.exited) return false;
-      const r = await server.psql('SELECT pg_is_in_recovery()', { allowFailure: true });
-      return r.code === 0 && r.stdout.trim() === 'f' ? true : undefined;
-    }, req.timeoutMs ?? 240_000, 200);
+    // Promotion ends with "database system is ready to accept connections" (consistency during recovery logs
+    // "… read-only connections"); then the server must say it is out of recovery.
+    promoted = await server.waitReady(req.timeoutMs ?? 240_000)
+      && (await server.sql('SELECT pg_is_in_recovery()')) === 'f';
   } catch (err) {
     await lab.release(server);
     return { promoted: false, rowIds: [], error: (err as Error).message, log: server.log() };
@@ -101,7 +131,7 @@ export async function restoreBackup(lab: ArchiveLab, req: RestoreRequest): Promi
   if (!promoted) {
     await lab.release(server);
     const log = server.log();
-    const fatal = log.split('\n').filter(l => /\b(FATAL|PANIC):/.test(l)).join('\n');
+    const fatal = log.split('\n').filter(l => /\b(FATAL|PANIC):|invalid value for parameter/.test(l)).join('\n');
     return { promoted: false, rowIds: [], error: fatal || 'postgres exited without a FATAL message', log };
   }
   const ids = await server.sql("SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM lab_rows");

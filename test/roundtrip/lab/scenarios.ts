@@ -13,6 +13,7 @@
  */
 import { Compression } from '../../../src';
 import type { ArchiveLab, ArchiveTruth, RowTruth, ScenarioName, TimelineTruth } from '../archive-lab';
+import { lsnValue } from './cnpg-recovery';
 import { restoreBackup } from './restore';
 import { SourceDatabase } from './source-database';
 
@@ -94,6 +95,7 @@ export async function writeScenario(lab: ArchiveLab, name: ScenarioName, cluster
   } finally {
     await lab.release(db.server);
   }
+  const allRows = rows ?? [...db.rows];
   return {
     scenario: name,
     major: lab.major,
@@ -102,14 +104,30 @@ export async function writeScenario(lab: ArchiveLab, name: ScenarioName, cluster
     endpointUrl: lab.endpointUrl,
     walCompression: db.target.walCompression,
     backups: [...db.backups],
-    rows: rows ?? [...db.rows],
+    rows: allRows,
     restorePoints: [...db.restorePoints],
     timelines,
     deletedSegments,
+    earliest: db.backups[0]?.endTime ?? null,
+    latestRow: db.backups.length ? lastReachable(allRows, timelines, deletedSegments) : null,
     archivedSegments: archived ?? [...db.archivedSegments],
     manifests: db.manifests,
     target: db.target,
+    sourceOptions: db.options,
   };
+}
+
+/** The last row on the newest timeline's history that comes before the first missing segment. */
+function lastReachable(rows: readonly RowTruth[], timelines: readonly TimelineTruth[], deleted: readonly string[]): RowTruth | null {
+  const newest = timelines[timelines.length - 1];
+  const onPath = (r: RowTruth): boolean => {
+    if (r.timeline === newest.timeline) return true;
+    // A parent's rows count up to the switch point (rows are in LSN order on their timeline).
+    return newest.parent !== null && r.timeline === newest.parent.timeline && lsnValue(r.lsnAfter) <= lsnValue(newest.parent.switchLsn);
+  };
+  const firstGap = [...deleted].sort()[0];
+  const reachable = rows.filter(r => onPath(r) && (firstGap === undefined || r.segment < firstGap));
+  return reachable[reachable.length - 1] ?? null;
 }
 
 async function deleteSegment(lab: ArchiveLab, db: SourceDatabase, segment: string): Promise<void> {
@@ -140,7 +158,7 @@ async function branchTimeline(lab: ArchiveLab, db: SourceDatabase): Promise<{ ro
     keepRunning: true,
   });
   if (!outcome.promoted || !outcome.server) throw new Error(`two-timelines: the branching restore failed: ${outcome.error}\n${outcome.log}`);
-  const branch = new SourceDatabase(lab, outcome.server, db.target, db.manifests);
+  const branch = new SourceDatabase(lab, outcome.server, db.target, db.manifests, db.options);
   try {
     branch.continueAt(101);
     await branch.writeRows(3, SPACING_MS);

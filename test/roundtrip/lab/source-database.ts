@@ -1,10 +1,12 @@
 /**
  * A database archiving into the lab, and the truths it records as it writes.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { BarmanTarget, Manifest } from './barman-config';
 import { PgServer } from './postgres';
 import { run, sleep, waitFor } from './processes';
-import type { ArchiveLab, BackupTruth, RestorePointTruth, RowTruth } from '../archive-lab';
+import type { ArchiveLab, BackupTruth, RestorePointTruth, RowTruth, SourceOptions } from '../archive-lab';
 
 /** A database archiving into the lab. */
 export class SourceDatabase {
@@ -21,6 +23,7 @@ export class SourceDatabase {
     public readonly server: PgServer,
     public readonly target: BarmanTarget,
     public readonly manifests: readonly Manifest[],
+    public readonly options: SourceOptions,
   ) {}
 
   /** Continues numbering rows from `id` (a promoted restore writes on from here). */
@@ -61,24 +64,34 @@ export class SourceDatabase {
   }
 
   /** Closes the current WAL segment and waits until it is archived; returns its name. */
-  public async switchWal(timeoutMs = 120_000): Promise<string> {
+  public async switchWal(timeoutMs = 180_000): Promise<string> {
     const segment = await this.server.sql('SELECT pg_walfile_name(pg_switch_wal())');
     await this.waitArchived(segment, timeoutMs);
     return segment;
   }
 
-  /** Waits until `segment` (or a later one) is archived. */
-  public async waitArchived(segment: string, timeoutMs = 120_000): Promise<void> {
-    await waitFor(`WAL segment ${segment} to be archived by barman-cloud-wal-archive`, async () => {
-      const [last, failed, lastFailed] = (await this.server.sql(
-        "SELECT coalesce(last_archived_wal, ''), failed_count, coalesce(last_failed_wal, '') FROM pg_stat_archiver")).split('|');
-      if (Number(failed) > 0 && lastFailed >= segment) throw new Error(`archiving ${lastFailed} failed:\n${this.server.logTail()}`);
-      if (last && !last.includes('.') && last >= segment) {
-        if (!this.archivedSegments.includes(segment)) this.archivedSegments.push(segment);
-        return true;
-      }
-      return undefined;
-    }, timeoutMs, 150);
+  /** Waits until `segment` (or a later one) is archived; a failed attempt is retried by PostgreSQL, so only reported. */
+  public async waitArchived(segment: string, timeoutMs = 180_000): Promise<void> {
+    let failure = '';
+    let polls = 0;
+    try {
+      // PostgreSQL marks an archived segment with archive_status/<segment>.done (a file check, no process).
+      const done = path.join(this.server.dataDir, 'pg_wal', 'archive_status', `${segment}.done`);
+      await waitFor(`WAL segment ${segment} to be archived by barman-cloud-wal-archive`, async () => {
+        if (fs.existsSync(done)) return true;
+        if (++polls % 20 === 0) {
+          // Now and then ask PostgreSQL too (a checkpoint may have recycled the segment and its status file).
+          const [last, failed, lastFailed] = (await this.server.sql(
+            "SELECT coalesce(last_archived_wal, ''), failed_count, coalesce(last_failed_wal, '') FROM pg_stat_archiver")).split('|');
+          if (Number(failed) > 0) failure = ` (${failed} failed attempts, last for ${lastFailed})`;
+          if (last && !last.includes('.') && last >= segment) return true;
+        }
+        return undefined;
+      }, timeoutMs, 100);
+      if (!this.archivedSegments.includes(segment)) this.archivedSegments.push(segment);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}${failure}\n${this.server.logTail()}`);
+    }
   }
 
   /** Takes a base backup as the plugin does (barman-cloud-backup --user postgres --name backup-<time> …). */
