@@ -28,7 +28,7 @@ export function checkVersion(errors: PropErrors, version: string, versions: Reco
 export function installUpstream(scope: Construct, component: UpstreamComponent, version: string, manifestFile: string | undefined,
   controllerName: string): Installed {
   const release = findRelease(component, version);
-  const manifest = loadUpstream(release, manifestFile);
+  const manifest = loadUpstream(release, manifestFile, { recordFirstUse: true });
   const apiObjects = includeUpstream(scope, manifest);
   scope.node.defaultChild = apiObjects.find(o => o.kind === 'Deployment' && o.name === controllerName);
   registerInstall(scope, { component, version });
