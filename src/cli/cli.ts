@@ -2,12 +2,12 @@
  * `cdk8s-cnpg validate`: the validator's second door, for YAML written by anyone. Every file given is one set,
  * so references resolve across files; references to objects outside the set are warnings.
  */
-import * as yaml from 'js-yaml';
 import { InputError, readInputPaths, showPath } from '../private/input-files';
 import { oneLine, showValue as show } from '../private/text';
 import { supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { Manifest } from '../upstream/manifest';
 import { formatFinding, validateManifests, ValidationInput } from '../validation';
+import { parseYamlDocuments, YamlInputError } from '../validation/yaml-reader';
 
 export interface CliIo {
   readonly stdout: (s: string) => void;
@@ -89,13 +89,13 @@ function parseArguments(argv: readonly string[]): Arguments {
   return { versions, paths, help };
 }
 
-/** Parses a file's objects. YAML 1.2 core schema, as Kubernetes does: timestamps stay strings. */
+/** Parses a file's objects as Kubernetes does (YAML 1.1 scalars, merge keys, timestamps stay strings; bounded). */
 function readManifests(file: string, text: string): Manifest[] {
   let docs: unknown[];
   try {
-    docs = yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA, filename: file });
+    docs = parseYamlDocuments(text, file);
   } catch (e) {
-    throw new InputError(`${showPath(file)}: cannot parse: ${(e as Error).message.split('\n')[0]}`);
+    throw e instanceof YamlInputError ? new InputError(e.message) : e;
   }
   const manifests: Manifest[] = [];
   docs.forEach((doc, i) => {
