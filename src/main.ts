@@ -6,6 +6,7 @@
  * The bucket and namespace are settings (see `exampleSettings`): cdk8s context or the environment.
  * `cdk8s synth` empties its own output folder before running an app, so the CLI writes to a scratch folder and
  * this app publishes dist/ only once everything synthesized and validated: a failing synth leaves dist/ as it was.
+ * dist is a link to a complete version folder, swapped in one atomic rename (see private/atomic-output.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -15,7 +16,7 @@ import {
   AppCredentials, BackedUpPostgres, BucketPolicies, BackupOwnerReference, BackupSchedule, BarmanPlugin, BarmanPluginVersion,
   CertManager, CnpgOperator, CnpgVersion, Compression, ObjectStorage, PitrRestore, RecoveryTarget, S3Credentials,
 } from './index';
-import { publishDirectory } from './private/atomic-output';
+import { createStagingFolder, OutputMovedError, publishDirectory, removeStaleVersions, withOutputLock } from './private/atomic-output';
 
 /** The example's settings: cdk8s context (`bucket`, `namespace`) first, then the environment, then the seed's defaults. */
 export interface ExampleSettings {
@@ -95,26 +96,38 @@ export function buildExampleApp(outdir: string, context: Record<string, string> 
   return { app, database };
 }
 
-/** Synthesizes into a staging folder, adds the IAM policy, then swaps it into `outdir` in one step. */
-export function synthExample(outdir: string, context: Record<string, string> = {}): void {
-  const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(outdir)), `.${path.basename(outdir)}-staging-`));
-  fs.chmodSync(staging, 0o755);
-  try {
-    const { app, database } = buildExampleApp(staging, context);
-    app.synth();
-    const pg = database.postgres;
-    fs.mkdirSync(path.join(staging, 'iam'));
-    fs.writeFileSync(path.join(staging, 'iam', `${pg.clusterName}.policy.json`), BucketPolicies.iamPolicy(pg));
-    publishDirectory(staging, outdir);
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
+/**
+ * Synthesizes into a new version folder, adds the IAM policy, then publishes it as `outdir` in one atomic step
+ * (see private/atomic-output.ts), holding the output's lock. Returns a note when the previous version could not
+ * be removed (the new one is published anyway).
+ */
+export function synthExample(outdir: string, context: Record<string, string> = {}): string | undefined {
+  return withOutputLock(outdir, () => {
+    removeStaleVersions(outdir);
+    const staging = createStagingFolder(outdir);
+    let published = false;
+    try {
+      const { app, database } = buildExampleApp(staging, context);
+      app.synth();
+      const pg = database.postgres;
+      fs.mkdirSync(path.join(staging, 'iam'));
+      fs.writeFileSync(path.join(staging, 'iam', `${pg.clusterName}.policy.json`), BucketPolicies.iamPolicy(pg));
+      const result = publishDirectory(staging, outdir);
+      published = true;
+      return result.cleanupProblem;
+    } finally {
+      if (!published) fs.rmSync(staging, { recursive: true, force: true });
+    }
+  });
 }
 
 if (require.main === module) {
   const target = process.env.CDK8S_CNPG_OUTDIR ?? 'dist';
+  let published = false;
   try {
-    synthExample(target);
+    const note = synthExample(target);
+    published = true;
+    if (note) process.stderr.write(`cdk8s-cnpg warning: ${note}\n`);
     // Under `cdk8s synth`, the CLI expects manifests in its own (scratch) folder: give it a copy to list.
     if (process.env.CDK8S_OUTDIR && path.resolve(process.env.CDK8S_OUTDIR) !== path.resolve(target)) {
       fs.mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true });
@@ -128,9 +141,10 @@ if (require.main === module) {
         }
       }
     }
-    process.stdout.write(`cdk8s-cnpg: wrote ${path.join(target, path.sep)}\n`);
+    process.stdout.write(`cdk8s-cnpg: wrote ${path.join(target, path.sep)} (a link to ${path.relative(path.dirname(path.resolve(target)), fs.realpathSync(target))})\n`);
   } catch (e) {
-    process.stderr.write(`cdk8s-cnpg: synth failed; ${target}/ was left as it was.\n${(e as Error).message}\n`);
+    const state = published ? `${target}/ holds the new output` : e instanceof OutputMovedError ? `${target}/ was moved aside` : `${target}/ was left as it was`;
+    process.stderr.write(`cdk8s-cnpg: synth failed; ${state}.\n${(e as Error).message}\n`);
     process.exit(1);
   }
 }

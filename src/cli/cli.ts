@@ -153,6 +153,7 @@ export function runCli(argv: string[], io: CliIo): number {
       pluginVersion: args.versions['plugin-barman-cloud'],
       certManagerVersion: args.versions['cert-manager'],
       unresolvedReferences: 'warning',
+      plaintextSecrets: 'warning',
     });
   } catch (e) {
     // The upstream CRDs could not be found or verified: not a verdict on the input.

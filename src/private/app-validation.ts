@@ -66,6 +66,7 @@ class AppValidation {
       certManagerVersion,
       externalRefs: this.externalRefs,
       unresolvedReferences: 'error',
+      plaintextSecrets: 'error',
     });
     for (const f of findings) {
       const line = `[${objects[f.docIndex].node.path}] ${formatFinding(f)}`;
