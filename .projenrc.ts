@@ -66,6 +66,10 @@ project.npmignore?.include('/upstream-bundle/');
 // dist/ holds synthesized YAML that includes the upstream installs: never commit it.
 // upstream-bundle/ is the copy of the upstream installs made at package time.
 project.gitignore.addPatterns('/upstream-bundle/', '/bench/work/', '/bench/results-quick.md', '/.cdk8s-cnpg/');
+// dist is a link to a complete version folder in .dist.cdk8s-cnpg/, swapped atomically by each synth (a pattern
+// with a trailing slash would not match the link); killed synths leave version folders there until the next one.
+project.gitignore.addPatterns('/dist', '/.dist.cdk8s-cnpg/');
+project.npmignore?.exclude('/.dist.cdk8s-cnpg/');
 
 // The example app, synthesized by `npx cdk8s synth` into dist/.
 new YamlFile(project, 'cdk8s.yaml', {
