@@ -104,6 +104,11 @@ function readManifests(file: string, text: string): Manifest[] {
       throw new InputError(`${showPath(file)}: document ${i + 1} is not a Kubernetes object (got ${Array.isArray(doc) ? 'a list' : show(doc)})`);
     }
     const m = doc as Manifest;
+    // The API server refuses an object without both (kubectl: "apiVersion not set, kind not set"): a fragment.
+    if (typeof m.apiVersion !== 'string' || typeof m.kind !== 'string' || !m.apiVersion || !m.kind) {
+      const missing = ['apiVersion', 'kind'].filter(k => typeof (m as Record<string, unknown>)[k] !== 'string' || !(m as Record<string, unknown>)[k]);
+      throw new InputError(`${showPath(file)}: document ${i + 1} is not a Kubernetes object (no ${missing.join(' and ')}); give each document apiVersion and kind`);
+    }
     if (m.kind === 'List' && Array.isArray(m.items)) {
       manifests.push(...(m.items as unknown[]).filter((d): d is Manifest => typeof d === 'object' && d !== null && !Array.isArray(d)));
     } else {
