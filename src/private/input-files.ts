@@ -87,7 +87,7 @@ function firstInvalidUtf8(bytes: Buffer): number {
     const b = bytes[i];
     const n = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
     if (n < 0) return i;
-    for (let k = 1; k <= n; k++) if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= bytes.length || bytes[i + k] < 0x80 || bytes[i + k] > 0xbf) return i;
     try {
       utf8.decode(bytes.subarray(i, i + n + 1));
     } catch {
@@ -107,6 +107,7 @@ export function readTextFile(file: string, maxBytes: number = MAX_FILE_BYTES): s
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO with no writer must not wait for one; the type is checked before reading.
+    // eslint-disable-next-line no-bitwise
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
     throw new InputError(`${where}: cannot read: ${describeErrno(e)}`);

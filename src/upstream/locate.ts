@@ -176,7 +176,8 @@ function parseOrThrow(key: string, file: string, text: string, options: LocateOp
  * only for a real download, only when `CDK8S_CNPG_TRUST_ON_FIRST_USE=1` and the caller records (synth, never
  * `validate`), and only for a file that parses into the objects the release claims (kinds, images, bindings).
  */
-function verify(release: UpstreamRelease, source: ManifestSource, file: string, text: string, options: LocateOptions): { digest: string; docs?: Manifest[] } {
+function verify(release: UpstreamRelease, source: ManifestSource, file: string, text: string,
+  options: LocateOptions): { digest: string; docs?: Manifest[] } {
   const digest = sha256Of(text);
   if (release.sha256.includes(digest)) return { digest };
   const key = `${release.component}@${release.version}`;

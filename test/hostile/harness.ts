@@ -55,7 +55,7 @@ export function cleanup(): void {
   }
 }
 
-const PRELOAD = `process.on('exit', () => { try { require('fs').writeFileSync(process.env.HOSTILE_RSS_FILE, String(process.resourceUsage().maxRSS)); } catch {} });`;
+const PRELOAD = 'process.on("exit", () => { try { require("fs").writeFileSync(process.env.HOSTILE_RSS_FILE, String(process.resourceUsage().maxRSS)); } catch {} });';
 
 /** Whether this process can drop to an unprivileged user (root can read a mode-000 file; nobody cannot). */
 export const canDropPrivileges = process.getuid?.() === 0 && fs.existsSync('/usr/bin/setpriv');

@@ -15,7 +15,8 @@ const FILES = ['a.k8s.yaml', 'b.k8s.yaml', 'c.k8s.yaml', 'd.k8s.yaml', 'e.k8s.ya
 function compiledModule(): string {
   const source = fs.readFileSync(path.join(ROOT, 'src', 'private', 'atomic-output.ts'), 'utf-8');
   const out = path.join(tempDir(), 'atomic-output.js');
-  fs.writeFileSync(out, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText);
+  const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 };
+  fs.writeFileSync(out, ts.transpileModule(source, { compilerOptions }).outputText);
   return out;
 }
 

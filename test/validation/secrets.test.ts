@@ -8,7 +8,9 @@ const secretFindings = (docs: Manifest[], options = AT_SYNTH): Finding[] =>
 
 const withEnv = (env: object[]) => cluster({ env });
 const deployment = (env: object[]): Manifest => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: 'db' },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'app', namespace: 'db' },
   spec: { template: { spec: { containers: [{ name: 'app', image: 'app:1', env }] } } },
 });
 
