@@ -108,11 +108,9 @@ class NonJsonNumber extends Error {
 }
 
 /** Only the tags go-yaml v2 applies to untyped plain scalars, plus the explicit tags of the core schema. */
-// js-yaml 4 exports its built-in types as `types`; @types/js-yaml 4.0.9 does not declare them.
-const jsyamlTypes = (jsyaml as unknown as { types: Record<'merge' | 'int' | 'binary', jsyaml.Type> }).types;
 const KUBERNETES_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
-  implicit: [nullType, boolType, numberType, jsyamlTypes.merge],
-  explicit: [jsyamlTypes.int, jsyamlTypes.binary],
+  implicit: [nullType, boolType, numberType, jsyaml.types.merge],
+  explicit: [jsyaml.types.int, jsyaml.types.binary],
 });
 
 /** A js-yaml error as one line: reason and position, without the code excerpt. */
