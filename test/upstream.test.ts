@@ -234,8 +234,9 @@ describe('locate and verify', () => {
     function locate(env: Record<string, string | undefined>, options: Partial<LocateOptions> = {}) {
       const app = tempDir();
       fs.writeFileSync(path.join(app, 'cdk8s.yaml'), 'app: node main.js\n');
-      const isolated = { CDK8S_CNPG_UPSTREAM_DIR: tempDir(), XDG_CACHE_HOME: tempDir(), CDK8S_CNPG_LOCK_FILE: undefined, ...env };
-      const run = () => withoutBundle(() => withEnv(isolated, () => {
+      // a fresh cache each run: only the download is left
+      const isolated = () => ({ CDK8S_CNPG_UPSTREAM_DIR: tempDir(), XDG_CACHE_HOME: tempDir(), CDK8S_CNPG_LOCK_FILE: undefined, ...env });
+      const run = () => withoutBundle(() => withEnv(isolated(), () => {
         const cwd = process.cwd();
         process.chdir(app);
         try {
