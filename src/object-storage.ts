@@ -490,7 +490,12 @@ export class ObjectStorage {
           url = undefined;
         }
         if (!url || !/^https?:$/.test(url.protocol) || url.pathname.replace(/\/$/, '') !== '') {
-          add('endpointUrl', 'must be an http(s) URL without a path', s.endpointUrl, 'use e.g. "https://minio.example.lan:9000"; the bucket goes in bucket');
+          add('endpointUrl', 'must be an http(s) URL without a path', url && (url.username || url.password || url.search) ? '<redacted>' : s.endpointUrl, 'use e.g. "https://minio.example.lan:9000"; the bucket goes in bucket');
+        }
+        if (url && (url.username || url.password || url.search || url.hash)) {
+          // Never echoed: it may hold the very credential it must not carry.
+          add('endpointUrl', 'must not carry credentials, a query or a fragment (it reaches the YAML in plain text)', `${url.protocol}//…@${url.host}`,
+            'use e.g. "https://minio.example.lan:9000" and give the keys through credentials: S3Credentials.fromSecret({ secretName: "minio" })');
         }
         if (s.endpointCa) {
           push(problems, checkObjectName(`${prop}.endpointCa.secretName`, s.endpointCa.secretName, 'minio-ca'));

@@ -5,25 +5,37 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeExampleApp } from './main';
-import { publishDirectory } from './private/atomic-output';
+import { createStagingFolder, OutputMovedError, publishDirectory, removeStaleVersions, withOutputLock } from './private/atomic-output';
 
-/** Synthesizes into a staging folder, adds the IAM policy, then swaps it into `outdir` in one step. */
-export function synthExample(outdir: string, context: Record<string, string> = {}): void {
-  const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(outdir)), `.${path.basename(outdir)}-staging-`));
-  fs.chmodSync(staging, 0o755);
-  try {
-    writeExampleApp(staging, context);
-    publishDirectory(staging, outdir);
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
+/**
+ * Synthesizes into a new version folder, adds the IAM policy, then publishes it as `outdir` in one atomic step
+ * (dist is a link to a complete version folder, swapped by one rename; see private/atomic-output.ts), holding the
+ * output's lock. Returns a note when the previous version could not be removed (the new one is published anyway).
+ */
+export function synthExample(outdir: string, context: Record<string, string> = {}): string | undefined {
+  return withOutputLock(outdir, () => {
+    removeStaleVersions(outdir);
+    const staging = createStagingFolder(outdir);
+    let published = false;
+    try {
+      writeExampleApp(staging, context);
+      const result = publishDirectory(staging, outdir);
+      published = true;
+      return result.cleanupProblem;
+    } finally {
+      if (!published) fs.rmSync(staging, { recursive: true, force: true });
+    }
+  });
 }
 
 /** The command: publishes `$CDK8S_CNPG_OUTDIR` (default dist/), and gives the cdk8s CLI a copy in its own folder. */
 export function runSynthExample(): void {
   const target = process.env.CDK8S_CNPG_OUTDIR ?? 'dist';
+  let published = false;
   try {
-    synthExample(target);
+    const note = synthExample(target);
+    published = true;
+    if (note) process.stderr.write(`cdk8s-cnpg warning: ${note}\n`);
     // Under `cdk8s synth`, the CLI expects manifests in its own (scratch) folder: give it a copy to list.
     if (process.env.CDK8S_OUTDIR && path.resolve(process.env.CDK8S_OUTDIR) !== path.resolve(target)) {
       fs.mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true });
@@ -37,9 +49,10 @@ export function runSynthExample(): void {
         }
       }
     }
-    process.stdout.write(`cdk8s-cnpg: wrote ${path.join(target, path.sep)}\n`);
+    process.stdout.write(`cdk8s-cnpg: wrote ${path.join(target, path.sep)} (a link to ${path.relative(path.dirname(path.resolve(target)), fs.realpathSync(target))})\n`);
   } catch (e) {
-    process.stderr.write(`cdk8s-cnpg: synth failed; ${target}/ was left as it was.\n${(e as Error).message}\n`);
+    const state = published ? `${target}/ holds the new output` : e instanceof OutputMovedError ? `${target}/ was moved aside` : `${target}/ was left as it was`;
+    process.stderr.write(`cdk8s-cnpg: synth failed; ${state}.\n${(e as Error).message}\n`);
     process.exit(1);
   }
 }

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ruleFileOf, runPromtool } from './promtool';
 import { cleanupTempDirs, Doc, find, findPlaintextSecrets, loadYamlFile, readTree, tempDir, withEnv } from './util';
@@ -213,9 +214,30 @@ describe('example app', () => {
     fs.writeFileSync(path.join(target, 'stale.k8s.yaml'), 'old');
     // WHEN
     withEnv(env, () => synthExample(target));
+    // THEN dist is a link to one complete version folder; the old folder and everything it held are gone
+    expect(Object.keys(readTree(target)).sort()).toEqual(Object.keys(files).sort());
+    expect(fs.readdirSync(parent).sort()).toEqual(['.dist.cdk8s-cnpg', 'dist']);
+    expect(fs.lstatSync(target).isSymbolicLink()).toBe(true);
+    const versions = path.join(parent, '.dist.cdk8s-cnpg');
+    expect(fs.readdirSync(versions).sort()).toEqual(['.gitignore', path.basename(fs.readlinkSync(target))]);
+    expect(fs.readFileSync(path.join(versions, '.gitignore'), 'utf-8')).toMatch(/^\*$/m);
+  });
+
+  test('a synth after a killed one publishes and removes what the killed one left (its version folder and lock)', () => {
+    // GIVEN a published dist, then the leftovers of a synth killed mid-way by a process that no longer runs
+    const parent = tempDir();
+    const target = path.join(parent, 'dist');
+    withEnv(env, () => synthExample(target));
+    const versions = path.join(parent, '.dist.cdk8s-cnpg');
+    const dead = 2 ** 22 + 12345; // above the default pid_max: never a running process
+    fs.mkdirSync(path.join(versions, `v-${dead}-abc123`));
+    fs.writeFileSync(path.join(versions, `v-${dead}-abc123`, 'operators.k8s.yaml'), 'half');
+    fs.writeFileSync(path.join(versions, 'lock'), `${dead}\n${os.hostname()}\n${Date.now()}\n`);
+    // WHEN
+    withEnv(env, () => synthExample(target));
     // THEN
     expect(Object.keys(readTree(target)).sort()).toEqual(Object.keys(files).sort());
-    expect(fs.readdirSync(parent)).toEqual(['dist']);
+    expect(fs.readdirSync(versions).sort()).toEqual(['.gitignore', path.basename(fs.readlinkSync(target))]);
   });
 
   test('the bucket setting comes from the environment', () => {
@@ -229,7 +251,7 @@ describe('example app', () => {
     expect(fs.readFileSync(path.join(target, 'iam', 'test.policy.json'), 'utf-8')).toContain('arn:aws:s3:::other-bucket/postgres/*');
   });
 
-  test('fails when the bucket setting is invalid, leaving an existing dist exactly as it was and writing nothing', () => {
+  test('fails when the bucket setting is invalid, leaving an existing dist exactly as it was and no version folder behind', () => {
     // GIVEN an existing dist with a marker file
     const parent = tempDir();
     const target = path.join(parent, 'dist');
@@ -248,6 +270,7 @@ describe('example app', () => {
     expect(message).toContain('[database/Postgres] objectStorage.bucket: must be a bucket name');
     expect(message).toContain('got "Bad Bucket"');
     expect(readTree(target)).toEqual(before);
-    expect(fs.readdirSync(parent)).toEqual(['dist']);
+    expect(fs.lstatSync(target).isDirectory()).toBe(true);
+    expect(fs.readdirSync(path.join(parent, '.dist.cdk8s-cnpg'))).toEqual(['.gitignore']);
   });
 });

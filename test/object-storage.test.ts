@@ -86,6 +86,8 @@ describe('ObjectStorage', () => {
     ['the path has an empty segment', ObjectStorage.s3({ bucket: 'my-backups', path: 'a//b', credentials: secret }), 'objectStorage.path', 'a//b'],
     ['the path is a dot', ObjectStorage.s3({ bucket: 'my-backups', path: '.', credentials: secret }), 'objectStorage.path', '.'],
     ['the endpoint URL is garbage', ObjectStorage.s3Compatible({ endpointUrl: 'not a url', bucket: 'pg-backups', credentials: secret }), 'objectStorage.endpointUrl', 'not a url'],
+    ['the endpoint URL carries credentials (never echoed)', ObjectStorage.s3Compatible({ endpointUrl: 'https://AK:SK@minio.lan:9000', bucket: 'pg-backups', credentials: secret }), 'objectStorage.endpointUrl', 'https://…@minio.lan:9000'],
+    ['the endpoint URL carries a query token (never echoed)', ObjectStorage.s3Compatible({ endpointUrl: 'https://minio.lan:9000/?token=abc', bucket: 'pg-backups', credentials: secret }), 'objectStorage.endpointUrl', 'https://…@minio.lan:9000'],
     ['an Azure key name has a space', ObjectStorage.azureBlob({ storageAccount: 'acct', container: 'backups', credentials: AzureCredentials.fromStorageKey({ secretName: 'az', credentialKey: 'a key' }) }), 'objectStorage.credentials.credentialKey', 'a key'],
     ['an S3 region key is empty', ObjectStorage.s3({ bucket: 'my-backups', credentials: S3Credentials.fromSecret({ secretName: 's3', regionKey: '' }) }), 'objectStorage.credentials.regionKey', ''],
   ])('fails when %s', (_, storage, prop, value) => {

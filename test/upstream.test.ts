@@ -1,17 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, IResolver, JsonPatch, ResolutionContext, Testing } from 'cdk8s';
-import { BarmanPlugin, BarmanPluginVersion, CertManager, CnpgOperator, CnpgVersion } from '../src';
+import { BarmanPlugin, BarmanPluginVersion, CertManager, CertManagerVersion, CnpgOperator, CnpgVersion } from '../src';
 import { cleanupTempDirs, errorOf, tempDir, UPSTREAM_DIR, withEnv } from './util';
 import { findRelease, RELEASES, supportedVersions, compareVersions, newestRelease } from '../src/upstream/catalog';
 import { includeUpstream, UpstreamObject } from '../src/upstream/include';
-import { locateManifest, sha256Of } from '../src/upstream/locate';
-import { crdsOf, imagesOf, loadUpstream, loadUpstreamVersion } from '../src/upstream/manifest';
+import { locateManifest, LocateOptions, objectsDigest, sha256Of, TRUST_ON_FIRST_USE_ENV } from '../src/upstream/locate';
+import { crdsOf, imagesOf, loadUpstream, loadUpstreamVersion, parseYamlDocuments } from '../src/upstream/manifest';
 
 afterAll(() => cleanupTempDirs());
 
 const CNPG_1_28_0 = findRelease('cnpg', '1.28.0');
 const PLUGIN_0_9_0 = findRelease('plugin-barman-cloud', '0.9.0');
+const PLUGIN_0_14_0 = findRelease('plugin-barman-cloud', '0.14.0');
+const VERIFY: LocateOptions = { parse: (text: string) => parseYamlDocuments(text) };
 
 /** Copies a catalog file into a fresh directory laid out as the upstream directory, changing one byte. */
 function tamperedDir(relativePath: string): { dir: string; file: string } {
@@ -86,7 +88,7 @@ describe('catalog', () => {
 describe('locate and verify', () => {
   test('finds a release in $CDK8S_CNPG_UPSTREAM_DIR and verifies it', () => {
     // GIVEN / WHEN
-    const located = locateManifest(CNPG_1_28_0);
+    const located = locateManifest(CNPG_1_28_0, undefined, VERIFY);
     // THEN
     expect(located.source).toBe('env');
     expect(located.path).toBe(path.join(UPSTREAM_DIR!, 'cnpg', 'cnpg-1.28.0.yaml'));
@@ -97,7 +99,7 @@ describe('locate and verify', () => {
     // GIVEN
     const file = path.join(UPSTREAM_DIR!, CNPG_1_28_0.relativePath);
     // WHEN
-    const located = locateManifest(CNPG_1_28_0, file);
+    const located = locateManifest(CNPG_1_28_0, file, VERIFY);
     // THEN
     expect(located.source).toBe('file');
     expect(located.path).toBe(file);
@@ -110,7 +112,7 @@ describe('locate and verify', () => {
     fs.mkdirSync(path.dirname(cached), { recursive: true });
     fs.copyFileSync(path.join(UPSTREAM_DIR!, CNPG_1_28_0.relativePath), cached);
     // WHEN
-    const located = withoutBundle(() => withEnv({ CDK8S_CNPG_UPSTREAM_DIR: tempDir(), XDG_CACHE_HOME: cache, CDK8S_CNPG_OFFLINE: '1' }, () => locateManifest(CNPG_1_28_0)));
+    const located = withoutBundle(() => withEnv({ CDK8S_CNPG_UPSTREAM_DIR: tempDir(), XDG_CACHE_HOME: cache, CDK8S_CNPG_OFFLINE: '1' }, () => locateManifest(CNPG_1_28_0, undefined, VERIFY)));
     // THEN
     expect(located.source).toBe('cache');
     expect(located.path).toBe(cached);
@@ -149,45 +151,172 @@ describe('locate and verify', () => {
     expect(message).toMatch(/cert-manager@1\.19\.4: .* has sha256 [0-9a-f]{64}, expected abad4087/);
   });
 
-  describe('plugin manifests (digest recorded on first use in the lock file)', () => {
-    let writes: string[];
-    let spy: jest.SpyInstance;
-    beforeEach(() => {
-      writes = [];
-      spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => {
-        writes.push(String(chunk));
-        return true;
-      });
-    });
-    afterEach(() => spy.mockRestore());
-
-    test('an unknown digest is recorded in the lock file on first use, and accepted again after', () => {
-      // GIVEN a modified plugin file and an empty lock file location
-      const { file } = tamperedDir(PLUGIN_0_9_0.relativePath);
-      const lock = path.join(tempDir(), 'cdk8s-cnpg.lock.json');
-      withEnv({ CDK8S_CNPG_LOCK_FILE: lock }, () => {
-        // WHEN
-        const first = locateManifest(PLUGIN_0_9_0, file);
-        const second = locateManifest(PLUGIN_0_9_0, file);
-        // THEN
-        expect(JSON.parse(fs.readFileSync(lock, 'utf-8'))).toEqual({ 'plugin-barman-cloud@0.9.0': first.sha256 });
-        expect(second.sha256).toBe(first.sha256);
-        expect(writes.join('')).toContain(`recorded sha256 ${first.sha256} of plugin-barman-cloud@0.9.0 in ${lock}; commit it`);
-      });
+  describe('plugin manifests (pinned like the others)', () => {
+    test('every release is pinned, the plugin with the digest of its objects too, matching the upstream files', () => {
+      // GIVEN / WHEN / THEN
+      expect(RELEASES.filter(r => !r.pinned).map(r => `${r.component}@${r.version}`)).toEqual([]);
+      for (const r of [PLUGIN_0_9_0, PLUGIN_0_14_0]) {
+        const text = fs.readFileSync(path.join(UPSTREAM_DIR!, r.relativePath), 'utf-8');
+        expect(objectsDigest(parseYamlDocuments(text))).toBe(r.objectsSha256);
+      }
     });
 
-    test('fails when a plugin file differs from the digest recorded in the lock file', () => {
-      // GIVEN a lock file that recorded another digest
-      const { file } = tamperedDir(PLUGIN_0_9_0.relativePath);
-      const lock = path.join(tempDir(), 'cdk8s-cnpg.lock.json');
-      fs.writeFileSync(lock, JSON.stringify({ 'plugin-barman-cloud@0.9.0': 'a'.repeat(64) }));
+    test('the same objects formatted differently are accepted (a release asset need not be byte-identical)', () => {
+      // GIVEN the 0.9.0 file re-emitted as JSON documents: other bytes, same objects
+      const docs = parseYamlDocuments(fs.readFileSync(path.join(UPSTREAM_DIR!, PLUGIN_0_9_0.relativePath), 'utf-8'));
+      const file = path.join(tempDir(), 'manifest.yaml');
+      fs.writeFileSync(file, docs.map(d => `---\n${JSON.stringify(d)}\n`).join(''));
       // WHEN
-      const message = withEnv({ CDK8S_CNPG_LOCK_FILE: lock }, () => errorOf(() =>
-        new BarmanPlugin(Testing.chart(), 'BarmanPlugin', { version: BarmanPluginVersion.V0_9_0, manifestFile: file })));
+      const located = locateManifest(PLUGIN_0_9_0, file, VERIFY);
       // THEN
-      expect(message).toContain('plugin-barman-cloud@0.9.0');
-      expect(message).toContain(`has sha256 ${sha256Of(fs.readFileSync(file))}`);
-      expect(message).toContain(`${lock} recorded ${'a'.repeat(64)} on first use`);
+      expect(located.sha256).not.toBe(PLUGIN_0_9_0.sha256[0]);
+      expect(located.verifiedDocs).toEqual(docs);
+    });
+
+    const lockDir = () => {
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), 'app: node main.js\n');
+      return dir;
+    };
+    const withAddedBinding = (text: string) => `${text}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: plugin-admin\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- kind: ServiceAccount\n  name: plugin-barman-cloud\n  namespace: cnpg-system\n`;
+
+    test.each([
+      ['one byte changed', (_t: string) => fs.readFileSync(tamperedDir(PLUGIN_0_9_0.relativePath).file, 'utf-8')],
+      ['an added ClusterRoleBinding to cluster-admin', withAddedBinding],
+      ['the v0.14.0 file renamed as v0.9.0', (_t: string) => fs.readFileSync(path.join(UPSTREAM_DIR!, PLUGIN_0_14_0.relativePath), 'utf-8')],
+      ['garbage', (_t: string) => 'kind: [unclosed\n\u0000'],
+    ])('fails when a plugin manifest is tampered with (%s), writing no lock file', (_, tamper) => {
+      // GIVEN an app folder and the tampered file, trust on first use switched on
+      const app = lockDir();
+      const file = path.join(tempDir(), 'plugin-barman-cloud-v0.9.0.yaml');
+      fs.writeFileSync(file, tamper(fs.readFileSync(path.join(UPSTREAM_DIR!, PLUGIN_0_9_0.relativePath), 'utf-8')));
+      // WHEN
+      const message = withEnv({ CDK8S_CNPG_LOCK_FILE: undefined, [TRUST_ON_FIRST_USE_ENV]: '1' }, () => {
+        const cwd = process.cwd();
+        process.chdir(app);
+        try {
+          return errorOf(() => {
+            const chart = Testing.chart();
+            return new BarmanPlugin(chart, 'BarmanPlugin', { version: BarmanPluginVersion.V0_9_0, manifestFile: file, certManager: CertManager.fromExisting(chart, 'CertManager', { version: CertManagerVersion.V1_19_4 }) });
+          });
+        } finally {
+          process.chdir(cwd);
+        }
+      });
+      // THEN
+      expect(message).toMatch(/^plugin-barman-cloud@0\.9\.0: .* has sha256 [0-9a-f]{64}, expected 0aaafd63.* \(or the same objects formatted differently\); the file was modified or is another version/);
+      expect(fs.readdirSync(app)).toEqual(['cdk8s.yaml']);
+    });
+  });
+
+  describe('trust on first use (a version the catalog does not pin)', () => {
+    // A release the catalog does not pin, served by a loopback HTTP server in another process (the download runs
+    // synchronously in a child process, so a server in this one could not answer): a real download.
+    let server: import('child_process').ChildProcess;
+    let servedFile: string;
+    let base: string;
+    const setServed = (text: string) => fs.writeFileSync(servedFile, text);
+    beforeAll(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { spawn }: typeof import('child_process') = require('child_process');
+      servedFile = path.join(tempDir(), 'served.yaml');
+      const script = `require('http').createServer((q, r) => { r.writeHead(200); r.end(require('fs').readFileSync(process.argv[1])); })
+        .listen(0, '127.0.0.1', function () { process.stdout.write(String(this.address().port) + '\\n'); });`;
+      server = spawn(process.execPath, ['-e', script, servedFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const port = await new Promise<string>(resolve => server.stdout!.once('data', d => resolve(String(d).trim())));
+      base = `http://127.0.0.1:${port}`;
+    });
+    afterAll(() => {
+      server.kill();
+    });
+
+    const unpinned = (): typeof PLUGIN_0_14_0 => ({ ...PLUGIN_0_14_0, pinned: false, sha256: [], objectsSha256: undefined, url: `${base}/manifest.yaml` });
+    const original = () => fs.readFileSync(path.join(UPSTREAM_DIR!, PLUGIN_0_14_0.relativePath), 'utf-8');
+
+    /** Locates the unpinned release in a fresh app folder with nothing local: only the download is left. */
+    function locate(env: Record<string, string | undefined>, options: Partial<LocateOptions> = {}) {
+      const app = tempDir();
+      fs.writeFileSync(path.join(app, 'cdk8s.yaml'), 'app: node main.js\n');
+      // a fresh cache each run: only the download is left
+      const isolated = () => ({ CDK8S_CNPG_UPSTREAM_DIR: tempDir(), XDG_CACHE_HOME: tempDir(), CDK8S_CNPG_LOCK_FILE: undefined, ...env });
+      const run = () => withoutBundle(() => withEnv(isolated(), () => {
+        const cwd = process.cwd();
+        process.chdir(app);
+        try {
+          return locateManifest(unpinned(), undefined, { ...VERIFY, recordFirstUse: true, ...options });
+        } finally {
+          process.chdir(cwd);
+        }
+      }));
+      return { app, lock: path.join(app, 'cdk8s-cnpg.lock.json'), run };
+    }
+
+    test('a download is recorded in the lock file next to cdk8s.yaml with the explicit flag, and checked after', () => {
+      // GIVEN the real file served
+      setServed(original());
+      const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        const { lock, run } = locate({ [TRUST_ON_FIRST_USE_ENV]: '1' });
+        // WHEN
+        const located = run();
+        // THEN
+        expect(located.source).toBe('download');
+        expect(JSON.parse(fs.readFileSync(lock, 'utf-8'))).toEqual({ 'plugin-barman-cloud@0.14.0': sha256Of(original()) });
+        // AND a changed download no longer matches the recorded digest
+        setServed(`${original()}\n# changed\n`);
+        expect(errorOf(run)).toContain(`recorded ${sha256Of(original())} on first use`);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    test.each([
+      ['the explicit flag is not set', {}, {}, () => original(), /CDK8S_CNPG_TRUST_ON_FIRST_USE is not set to 1/],
+      ['the caller is the validate command', { [TRUST_ON_FIRST_USE_ENV]: '1' }, { recordFirstUse: false }, () => original(), /the validate command never records/],
+      ['the download does not parse', { [TRUST_ON_FIRST_USE_ENV]: '1' }, {}, () => 'a: [unclosed', /cannot be parsed/],
+      ['the download is another version', { [TRUST_ON_FIRST_USE_ENV]: '1' }, {}, () => fs.readFileSync(path.join(UPSTREAM_DIR!, PLUGIN_0_9_0.relativePath), 'utf-8'),
+        /is not plugin-barman-cloud 0\.14\.0: it has images "ghcr\.io\/cloudnative-pg\/plugin-barman-cloud-sidecar:v0\.9\.0", "ghcr\.io\/cloudnative-pg\/plugin-barman-cloud:v0\.9\.0"/],
+      ['the download binds cluster-admin', { [TRUST_ON_FIRST_USE_ENV]: '1' }, {}, () => `${original()}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: x}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n`,
+        /ClusterRoleBinding "x" binding ClusterRole "cluster-admin", which the install does not define; nothing was recorded/],
+      ['the download holds another kind', { [TRUST_ON_FIRST_USE_ENV]: '1' }, {}, () => `${original()}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: x}\n`, /kinds "Pod" that plugin-barman-cloud 0\.14\.0 does not hold/],
+    ])('fails and records nothing when %s', (_, env, options, body, expected) => {
+      // GIVEN
+      setServed(body());
+      const { app, run } = locate(env, options);
+      // WHEN
+      const message = errorOf(run);
+      // THEN
+      expect(message).toMatch(expected);
+      expect(fs.readdirSync(app)).toEqual(['cdk8s.yaml']);
+    });
+
+    test.each([
+      ['not JSON', 'garbage{', /not valid JSON/],
+      ['not an object', '[1, 2]', /is not a JSON object/],
+      ['an entry that is not a digest', '{"plugin-barman-cloud@0.14.0": "abc"}', /has an entry that is not "component@version": "<sha256>"/],
+      ['invalid UTF-8', Buffer.from([0x7b, 0xff, 0x7d]), /not valid UTF-8/],
+    ])('fails when the lock file is %s, in one line naming how to fix it', (_, content, expected) => {
+      // GIVEN
+      setServed(original());
+      const { lock, run } = locate({ [TRUST_ON_FIRST_USE_ENV]: '1' });
+      fs.writeFileSync(lock, content);
+      // WHEN
+      const message = errorOf(run);
+      // THEN
+      expect(message).toMatch(expected);
+      expect(message).toContain('fix or delete it');
+      expect(message).not.toContain('\n');
+    });
+
+    test('a local file of an unpinned version is never trusted on first use', () => {
+      // GIVEN
+      const file = path.join(tempDir(), 'manifest.yaml');
+      fs.writeFileSync(file, original());
+      // WHEN
+      const message = withEnv({ [TRUST_ON_FIRST_USE_ENV]: '1', CDK8S_CNPG_LOCK_FILE: path.join(tempDir(), 'lock.json') }, () =>
+        errorOf(() => locateManifest(unpinned(), file, { ...VERIFY, recordFirstUse: true })));
+      // THEN
+      expect(message).toContain('is a local file, not a download (trust on first use is for downloads only)');
     });
   });
 

@@ -2,12 +2,12 @@
  * `cdk8s-cnpg validate`: the validator's second door, for YAML written by anyone. Every file given is one set,
  * so references resolve across files; references to objects outside the set are warnings.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import * as yaml from 'js-yaml';
+import { InputError, readInputPaths, showPath } from '../private/input-files';
+import { oneLine, showValue as show } from '../private/text';
 import { supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { Manifest } from '../upstream/manifest';
 import { formatFinding, validateManifests, ValidationInput } from '../validation';
+import { parseYamlDocuments, YamlInputError } from '../validation/yaml-reader';
 import * as recoveryWindow from './recovery-window';
 import * as restore from './restore';
 
@@ -91,47 +91,26 @@ function parseArguments(argv: readonly string[]): Arguments {
   return { versions, paths, help };
 }
 
-class InputError extends Error {}
-
-const MANIFEST_FILE = /\.(ya?ml|json)$/i;
-
-/** The files a path names: itself, or for a directory every manifest file below it, sorted. */
-function filesOf(p: string): string[] {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(p);
-  } catch (e) {
-    throw new InputError(`${p}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
-  }
-  if (!stat.isDirectory()) return [p];
-  return fs.readdirSync(p).sort().flatMap(name => {
-    const child = path.join(p, name);
-    const isDir = fs.statSync(child).isDirectory();
-    return isDir ? filesOf(child) : MANIFEST_FILE.test(name) ? [child] : [];
-  });
-}
-
-/** Reads a file's objects. YAML 1.2 core schema, as Kubernetes does: timestamps stay strings. */
-function readManifests(file: string): Manifest[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf-8');
-  } catch (e) {
-    throw new InputError(`${file}: cannot read: ${(e as Error).message}`);
-  }
+/** Parses a file's objects as Kubernetes does (YAML 1.1 scalars, merge keys, timestamps stay strings; bounded). */
+function readManifests(file: string, text: string): Manifest[] {
   let docs: unknown[];
   try {
-    docs = yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA, filename: file });
+    docs = parseYamlDocuments(text, file);
   } catch (e) {
-    throw new InputError(`${file}: cannot parse: ${(e as Error).message.split('\n')[0]}`);
+    throw e instanceof YamlInputError ? new InputError(e.message) : e;
   }
   const manifests: Manifest[] = [];
   docs.forEach((doc, i) => {
     if (doc === null || doc === undefined) return;
     if (typeof doc !== 'object' || Array.isArray(doc)) {
-      throw new InputError(`${file}: document ${i + 1} is not a Kubernetes object (got ${Array.isArray(doc) ? 'a list' : JSON.stringify(doc)})`);
+      throw new InputError(`${showPath(file)}: document ${i + 1} is not a Kubernetes object (got ${Array.isArray(doc) ? 'a list' : show(doc)})`);
     }
     const m = doc as Manifest;
+    // The API server refuses an object without both (kubectl: "apiVersion not set, kind not set"): a fragment.
+    if (typeof m.apiVersion !== 'string' || typeof m.kind !== 'string' || !m.apiVersion || !m.kind) {
+      const missing = ['apiVersion', 'kind'].filter(k => typeof (m as Record<string, unknown>)[k] !== 'string' || !(m as Record<string, unknown>)[k]);
+      throw new InputError(`${showPath(file)}: document ${i + 1} is not a Kubernetes object (no ${missing.join(' and ')}); give each document apiVersion and kind`);
+    }
     if (m.kind === 'List' && Array.isArray(m.items)) {
       manifests.push(...(m.items as unknown[]).filter((d): d is Manifest => typeof d === 'object' && d !== null && !Array.isArray(d)));
     } else {
@@ -162,17 +141,15 @@ export function runCli(argv: string[], io: CliIo): number {
 
   const inputs: ValidationInput[] = [];
   try {
-    for (const p of args.paths) {
-      const files = filesOf(p);
-      // A folder without manifests is almost always a mistyped path: never report it as valid.
-      if (!files.length) throw new InputError(`${p}: no .yaml, .yml or .json files found`);
-      for (const file of files) {
-        for (const doc of readManifests(file)) inputs.push({ doc, source: file });
-      }
+    // Regular files only, bounded, UTF-8, not empty; a folder without manifests is an error (a mistyped path).
+    for (const { path: file, text } of readInputPaths(args.paths)) {
+      const docs = readManifests(file, text);
+      if (!docs.length) throw new InputError(`${showPath(file)}: no Kubernetes objects in the file (only comments or empty documents)`);
+      for (const doc of docs) inputs.push({ doc, source: file });
     }
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    io.stderr(`cdk8s-cnpg: ${e.message}\n`);
+    io.stderr(`cdk8s-cnpg: ${oneLine(e.message)}\n`);
     return EXIT_USAGE;
   }
 
@@ -183,10 +160,11 @@ export function runCli(argv: string[], io: CliIo): number {
       pluginVersion: args.versions['plugin-barman-cloud'],
       certManagerVersion: args.versions['cert-manager'],
       unresolvedReferences: 'warning',
+      plaintextSecrets: 'warning',
     });
   } catch (e) {
     // The upstream CRDs could not be found or verified: not a verdict on the input.
-    io.stderr(`cdk8s-cnpg: ${(e as Error).message}\n`);
+    io.stderr(`cdk8s-cnpg: ${oneLine((e as Error).message)}\n`);
     return EXIT_USAGE;
   }
   // One write for all findings: a write per line costs a system call each on a large set.

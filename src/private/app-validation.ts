@@ -136,6 +136,7 @@ export class AppValidationState {
       certManagerVersion: chosen['cert-manager'],
       externalRefs: this.externalRefs,
       unresolvedReferences: 'error',
+      plaintextSecrets: 'error',
     });
     for (const f of findings) {
       const owner = owners[f.docIndex] ?? (this.all ? objects[f.docIndex] : undefined);

@@ -1,11 +1,14 @@
 import { IConstruct } from 'constructs';
+import { oneLine, showValue } from './text';
+
+export { oneLine } from './text';
 
 /**
  * The one format for every prop error:
  * `[<construct path>] <prop>: <what is wrong>, got <JSON value>; <fix, with a valid example>`.
  */
 export function formatPropError(path: string, prop: string, problem: string, value: unknown, fix: string): string {
-  return `[${path}] ${formatProblem(prop, problem, value, fix)}`;
+  return oneLine(`[${path}] ${formatProblem(prop, problem, value, fix)}`);
 }
 
 /**
@@ -13,18 +16,17 @@ export function formatPropError(path: string, prop: string, problem: string, val
  * is said by the problem ("is required"): no `got undefined`.
  */
 export function formatProblem(prop: string, problem: string, value: unknown, fix: string): string {
-  return `${prop}: ${problem}${value === undefined ? '' : `, got ${show(value)}`}; ${fix}`;
+  return oneLine(`${prop}: ${problem}${value === undefined ? '' : `, got ${show(value)}`}; ${fix}`);
 }
 
-/** JSON for values (so empty strings and whitespace are visible); `undefined` spelled out. */
+/**
+ * JSON for values (so empty strings and whitespace are visible), control characters escaped, long values cut;
+ * `undefined` spelled out.
+ */
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value instanceof Date) return isNaN(value.getTime()) ? 'Invalid Date' : JSON.stringify(value.toISOString());
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+  return showValue(value);
 }
 
 /** A problem found in one prop, before the construct path is known. */

@@ -29,7 +29,7 @@ export function checkVersion(errors: PropErrors, version: string | undefined, ve
 export function installUpstream(scope: Construct, component: UpstreamComponent, version: string, manifestFile: string | undefined,
   controllerName: string): Installed {
   const release = findRelease(component, version);
-  const manifest = loadUpstream(release, manifestFile);
+  const manifest = loadUpstream(release, manifestFile, { recordFirstUse: true });
   const apiObjects = includeUpstream(scope, manifest);
   scope.node.defaultChild = apiObjects.find(o => o.kind === 'Deployment' && o.name === controllerName);
   registerVersion(scope, component, version, true);

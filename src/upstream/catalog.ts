@@ -16,14 +16,24 @@ export interface UpstreamRelease {
   /** The official release asset. */
   readonly url: string;
   /**
-   * sha256 digests we accept for this file. `pinned` releases accept nothing else; for the others the
-   * digest of a downloaded release asset is not known here, so it is recorded on first use in the lock file.
+   * sha256 digests we accept for this file. `pinned` releases accept nothing else (but see `objectsSha256`);
+   * for a release that is not pinned, a downloaded file's digest may be recorded on first use in the lock file
+   * (only with `CDK8S_CNPG_TRUST_ON_FIRST_USE=1`).
    */
   readonly sha256: readonly string[];
   readonly pinned: boolean;
+  /**
+   * sha256 of the file's objects as canonical JSON (see `objectsDigest`): a copy of the release that differs
+   * from ours in formatting only, with exactly the same objects, is accepted too.
+   */
+  readonly objectsSha256?: string;
   /** Container images the install runs, pinned to the version. */
   readonly images: readonly string[];
+  /** The kinds of object the install holds: a file with any other kind is not this release. */
+  readonly kinds: readonly string[];
 }
+
+const WORKLOAD_KINDS = ['ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'Deployment', 'Service', 'ServiceAccount'];
 
 const cnpg = (version: string, sha256: string): UpstreamRelease => ({
   component: 'cnpg',
@@ -33,17 +43,21 @@ const cnpg = (version: string, sha256: string): UpstreamRelease => ({
   sha256: [sha256],
   pinned: true,
   images: [`ghcr.io/cloudnative-pg/cloudnative-pg:${version}`],
+  kinds: [...WORKLOAD_KINDS, 'ConfigMap', 'MutatingWebhookConfiguration', 'Namespace', 'ValidatingWebhookConfiguration'],
 });
 
-// The plugin files offline were rebuilt with the release recipe (see shared/upstream PROVENANCE.md): their
-// digests are known, the release asset's may differ, so these are not pinned.
-const plugin = (version: string, sha256: string): UpstreamRelease => ({
+// The plugin files were built with the release recipe (`kustomize build kubernetes/` with the release images; see
+// shared/upstream PROVENANCE.md). Pinned like the others; since the release asset may be formatted differently,
+// a file with exactly the same objects is accepted too (`objectsSha256`).
+const plugin = (version: string, sha256: string, objectsSha256: string): UpstreamRelease => ({
   component: 'plugin-barman-cloud',
   version,
   relativePath: `plugin-barman-cloud/plugin-barman-cloud-v${version}.yaml`,
   url: `https://github.com/cloudnative-pg/plugin-barman-cloud/releases/download/v${version}/manifest.yaml`,
   sha256: [sha256],
-  pinned: false,
+  pinned: true,
+  objectsSha256,
+  kinds: [...WORKLOAD_KINDS, 'Certificate', 'Issuer', 'Role', 'RoleBinding', 'Secret'],
   images: [
     `ghcr.io/cloudnative-pg/plugin-barman-cloud:v${version}`,
     `ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v${version}`,
@@ -57,6 +71,7 @@ const certManager = (version: string, sha256: string): UpstreamRelease => ({
   url: `https://github.com/cert-manager/cert-manager/releases/download/v${version}/cert-manager.yaml`,
   sha256: [sha256],
   pinned: true,
+  kinds: [...WORKLOAD_KINDS, 'MutatingWebhookConfiguration', 'Namespace', 'Role', 'RoleBinding', 'ValidatingWebhookConfiguration'],
   images: ['controller', 'cainjector', 'webhook', 'acmesolver'].map(c => `quay.io/jetstack/cert-manager-${c}:v${version}`),
 });
 
@@ -66,8 +81,8 @@ export const RELEASES: readonly UpstreamRelease[] = [
   cnpg('1.28.1', '25e0c33c234aef3b7c3e05c9959b183a3dff31871ad52b703d766f0a4f406f92'),
   cnpg('1.29.1', 'e0c5ff41bf5b01c0775bf225929b8423d543cd23e9742e4274fe7de8499cf93a'),
   cnpg('1.30.0', 'f8bede43fe4ee0d478c2355b204a36876b2ae4faac60f2a9452280b293da3b88'),
-  plugin('0.9.0', '0aaafd639ffc02e197276e525d0910dac3d8e44e1767860d28817044b33efb83'),
-  plugin('0.14.0', '8d4f1719cc54891ddffd7633279ec93b5d2cc547df8684c3b84f3b156a615e7c'),
+  plugin('0.9.0', '0aaafd639ffc02e197276e525d0910dac3d8e44e1767860d28817044b33efb83', '6616c0fa917f73a3dda3832e279d92d0b9c416f129cfaea73d7760859f4f3c59'),
+  plugin('0.14.0', '8d4f1719cc54891ddffd7633279ec93b5d2cc547df8684c3b84f3b156a615e7c', '10765c5924ccaaf5d3d7f6017ea58a0cd45ea467180171ce654d3eac8968a0d7'),
   certManager('1.19.4', 'abad40873bd9c63105bf1fc7c41354fe8ad716f01657762b5acb82977e707ef1'),
 ];
 

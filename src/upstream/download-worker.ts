@@ -1,11 +1,15 @@
 /**
  * Downloads one URL to stdout, following up to 5 redirects; run as its own process by `locate.ts`, because
- * constructs are synchronous (as cdk8s Include does). Usage: `node download-worker.js <https url>`.
+ * constructs are synchronous (as cdk8s Include does). Usage: `node download-worker.js <url>`.
  */
+import * as http from 'http';
 import * as https from 'https';
 
+/** http only for a loopback mirror (tests, an air-gapped proxy on this machine); https everywhere else. */
+const client = (url: string) => (/^http:\/\/(127\.0\.0\.1|\[::1\]|localhost)(:\d+)?\//.test(url) ? http : https);
+
 function get(url: string, redirects: number): void {
-  https.get(url, { timeout: 30_000 }, res => {
+  client(url).get(url, { timeout: 30_000 }, res => {
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && res.headers.location && redirects < 5) {
       res.resume();

@@ -50,15 +50,22 @@ function deepFreeze<T>(node: T): T {
   return node;
 }
 
+/** How an upstream install is loaded. */
+export interface LoadOptions {
+  /** Whether a first-use digest may be recorded in the app's lock file (synth only, never `validate`). @default false */
+  readonly recordFirstUse?: boolean;
+}
+
 /** Locates, verifies and parses a release's install manifest. */
-export function loadUpstream(release: UpstreamRelease, explicitFile?: string): UpstreamManifest {
-  const located = locateManifest(release, explicitFile);
+export function loadUpstream(release: UpstreamRelease, explicitFile?: string, options: LoadOptions = {}): UpstreamManifest {
+  const located = locateManifest(release, explicitFile, { parse: parseYamlDocuments, recordFirstUse: options.recordFirstUse });
+  const { verifiedDocs, ...rest } = located;
   let docs = parsed.get(located.sha256);
   if (!docs) {
-    docs = deepFreeze(parseVerified(located.sha256, located.text));
+    docs = deepFreeze(verifiedDocs ?? parseVerified(located.sha256, located.text));
     parsed.set(located.sha256, docs);
   }
-  return { ...located, docs };
+  return { ...rest, docs };
 }
 
 /** Shorthand: load by component and version. */

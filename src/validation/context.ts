@@ -22,6 +22,8 @@ export interface ResolvedOptions {
   readonly versions: Readonly<Record<UpstreamComponent, string>>;
   readonly externalRefs: ReadonlySet<string>;
   readonly unresolvedReferences: Severity;
+  /** How plaintext credentials are reported (see secrets.ts); undefined: not checked. */
+  readonly plaintextSecrets?: Severity;
 }
 
 export const CNPG_GROUP = 'postgresql.cnpg.io';

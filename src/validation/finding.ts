@@ -1,3 +1,5 @@
+import { clip, oneLine, showValue } from '../private/text';
+
 /** How bad a finding is: errors fail synth and the CLI; warnings are shown and let it pass. */
 export type Severity = 'error' | 'warning';
 
@@ -22,23 +24,25 @@ export interface Finding {
  * Warnings carry `warning: ` after the file so that a reader (or grep) can tell them from errors.
  */
 export function formatFinding(f: Finding, file?: string): string {
-  const where = f.namespace ? `${f.namespace}/${f.name ?? '<unnamed>'}` : (f.name ?? '<unnamed>');
+  const where = clip(f.namespace ? `${f.namespace}/${f.name ?? '<unnamed>'}` : (f.name ?? '<unnamed>'));
   const parts = [
-    file ? `${file}: ` : '',
+    file ? `${clip(file)}: ` : '',
     f.severity === 'warning' ? 'warning: ' : '',
-    `${f.kind || '<no kind>'} ${where}: `,
-    f.path ? `${f.path}: ` : '',
+    `${clip(f.kind || '<no kind>')} ${where}: `,
+    f.path ? `${clip(f.path)}: ` : '',
     f.message,
     f.fix ? ` — ${f.fix}` : '',
   ];
-  return parts.join('');
+  // Names and values come from the input: escaped so that no object can break the line or forge another.
+  return oneLine(parts.join(''));
 }
 
-/** Renders a value the way messages show values: JSON, so that empty strings and whitespace are visible. */
+/**
+ * Renders a value the way messages show values: JSON, so that empty strings and whitespace are visible; cut to a
+ * few hundred characters with the full length said.
+ */
 export function show(value: unknown): string {
-  if (typeof value === 'bigint') return value.toString();
-  const json = JSON.stringify(value);
-  return json === undefined ? String(value) : json;
+  return showValue(value);
 }
 
 /** Path segments by key: field names repeat across every object of a set. */

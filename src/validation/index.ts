@@ -11,6 +11,7 @@ import { checkReferences } from './references';
 import { checkArchiveSafety } from './safety';
 import { checkSchedules } from './schedule';
 import { checkSchemas } from './schema';
+import { checkPlaintextSecrets } from './secrets';
 import { checkTargetTimes } from './timestamps';
 import { checkWebhookRules } from './webhook';
 import { Manifest } from '../upstream/manifest';
@@ -41,6 +42,12 @@ export interface ValidationOptions {
   readonly externalRefs?: ReadonlySet<string>;
   /** How references to objects not in the set are reported: 'error' for constructs, 'warning' for the CLI. @default 'error' */
   readonly unresolvedReferences?: Severity;
+  /**
+   * How plaintext credentials are reported (a Secret with values that a CNPG or plugin object uses, a password in
+   * a URL, a token, a credential in an env value): 'error' at synth, 'warning' for the CLI.
+   * @default - not checked
+   */
+  readonly plaintextSecrets?: Severity;
 }
 
 function entryOf(input: ValidationInput, index: number): Entry {
@@ -74,6 +81,7 @@ export function validateManifests(inputs: readonly ValidationInput[], options: V
     },
     externalRefs: options.externalRefs ?? new Set(),
     unresolvedReferences: options.unresolvedReferences ?? 'error',
+    plaintextSecrets: options.plaintextSecrets,
   });
   checkSchemas(ctx);
   checkCelRules(ctx);
@@ -84,6 +92,7 @@ export function validateManifests(inputs: readonly ValidationInput[], options: V
   checkTargetTimes(ctx);
   checkReferences(ctx);
   checkArchiveSafety(ctx);
+  checkPlaintextSecrets(ctx);
   // Stable: by object, then in rule order.
   return ctx.findings.map((f, i) => ({ f, i })).sort((a, b) => a.f.docIndex - b.f.docIndex || a.i - b.i).map(x => x.f);
 }

@@ -8,6 +8,7 @@
 import { barmanArchiver, externalClustersOf, pluginsOf } from './cluster-model';
 import { CNPG_GROUP, dig, Entry, isObj, Obj, PLUGIN_GROUP, showNamespace, str, ValidationContext } from './context';
 import { show } from './finding';
+import { NameIndex } from './nearest-names';
 import { BARMAN_PLUGIN_NAME } from '../upstream/catalog';
 
 /** How messages name a kind in running text: `cluster`, `secret`, but `ObjectStore`. */
@@ -16,6 +17,33 @@ function noun(kind: string): string {
 }
 
 const CLUSTER_REFERRERS = ['Backup', 'ScheduledBackup', 'Pooler', 'Database', 'Publication', 'Subscription'];
+
+/** Most names or namespaces a message lists. */
+const MAX_LISTED = 3;
+
+/** `"a", "b", "c" and 4 more`: a message stays one short line however large the set. */
+function listed(items: readonly string[]): string {
+  const unique = [...new Set(items)];
+  const head = unique.slice(0, MAX_LISTED).join(', ');
+  return unique.length > MAX_LISTED ? `${head} and ${unique.length - MAX_LISTED} more` : head;
+}
+
+const nameIndexes = new WeakMap<ValidationContext, Map<string, NameIndex>>();
+
+/**
+ * What a namespace defines of a kind, for a name not among them: all of them when there are a few, otherwise
+ * how many and the nearest by edit distance.
+ */
+function candidates(ctx: ValidationContext, kind: string, namespace: string, name: string): string {
+  let indexes = nameIndexes.get(ctx);
+  if (!indexes) nameIndexes.set(ctx, indexes = new Map());
+  const key = `${kind}\u0000${namespace}`;
+  let index = indexes.get(key);
+  if (!index) indexes.set(key, index = new NameIndex(ctx.inNamespace(kind, namespace).map(o => o.name)));
+  if (index.size <= MAX_LISTED) return listed(index.names.map(n => show(n)));
+  const nearest = index.nearest(name, MAX_LISTED);
+  return `${index.size} ${noun(kind)} names, ${nearest.length ? `nearest ${nearest.map(n => show(n)).join(', ')}` : 'none close to it'}`;
+}
 
 /**
  * Resolves `kind/name` in the referrer's namespace, reporting a reference that does not resolve: as an error
@@ -28,12 +56,11 @@ function resolve(ctx: ValidationContext, from: Entry, path: string, kind: string
   if (found || ctx.isExternal(kind, from.namespace, name)) return found;
   const elsewhere = ctx.elsewhere(kind, from.namespace, name);
   if (elsewhere.length) {
-    const where = elsewhere.map(o => showNamespace(o.namespace)).join(', ');
+    const where = listed(elsewhere.map(o => showNamespace(o.namespace)));
     ctx.error(from, path, `${noun(kind)} ${show(name)} not found in namespace ${showNamespace(from.namespace)} (one named ${show(name)} exists in ${where})`,
       `put both in the same namespace: move the ${from.kind} to ${showNamespace(elsewhere[0].namespace)}, or the ${kind} to ${showNamespace(from.namespace)} (metadata.namespace)`);
   } else if (ctx.inNamespace(kind, from.namespace).length) {
-    const names = ctx.inNamespace(kind, from.namespace).map(o => show(o.name)).join(', ');
-    ctx.error(from, path, `${noun(kind)} ${show(name)} not found in namespace ${showNamespace(from.namespace)}, which defines ${names}`,
+    ctx.error(from, path, `${noun(kind)} ${show(name)} not found in namespace ${showNamespace(from.namespace)}, which defines ${candidates(ctx, kind, from.namespace, name)}`,
       `name one of them, or add the ${kind} ${show(name)} (${example})`);
   } else {
     ctx.report(from, ctx.options.unresolvedReferences, path,
@@ -72,7 +99,7 @@ function checkInitdbSecret(ctx: ValidationContext, e: Entry): void {
   const keys = new Set([...Object.keys(dig(secret.doc, 'data') ?? {}), ...Object.keys(dig(secret.doc, 'stringData') ?? {})]);
   const missing = ['username', 'password'].filter(k => !keys.has(k));
   if (missing.length) {
-    ctx.error(e, 'spec.bootstrap.initdb.secret.name', `secret ${show(name)} has no ${missing.map(show).join(' or ')} key (it has ${[...keys].map(show).join(', ') || 'no keys'})`,
+    ctx.error(e, 'spec.bootstrap.initdb.secret.name', `secret ${show(name)} has no ${missing.map(k => show(k)).join(' or ')} key (it has ${listed([...keys].map(k => show(k))) || 'no keys'})`,
       'give the Secret (type kubernetes.io/basic-auth) the keys username and password, e.g. stringData: { username: "app", password: "…" }');
   }
 }
@@ -89,7 +116,7 @@ function checkCredentialKeys(ctx: ValidationContext, e: Entry): void {
       if (secret) {
         const keys = new Set([...Object.keys(dig(secret.doc, 'data') ?? {}), ...Object.keys(dig(secret.doc, 'stringData') ?? {})]);
         if (!keys.has(key)) {
-          ctx.error(e, `${path}.key`, `secret ${show(name)} has no key ${show(key)} (it has ${[...keys].map(show).join(', ') || 'no keys'})`,
+          ctx.error(e, `${path}.key`, `secret ${show(name)} has no key ${show(key)} (it has ${listed([...keys].map(k => show(k))) || 'no keys'})`,
             `use one of the Secret's keys, or add ${show(key)} to it`);
         }
       }

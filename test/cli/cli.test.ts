@@ -36,9 +36,13 @@ describe('cdk8s-cnpg validate on the seed', () => {
     expect(stdout).toMatch(/05-restore\.yaml: Cluster cnpg-system\/test-restore: spec\.externalClusters\[0\]\.plugin\.parameters\.targetTime: parameter "targetTime" is ignored .* — move it to spec\.bootstrap\.recovery\.recoveryTarget\.targetTime/);
   });
 
-  test('passes the corrected seed', () => {
+  test('passes the corrected seed, flagging the Secrets that carry values in the YAML', () => {
     const { code, stdout, stderr } = run('validate', path.join(FIXTURES, 'seed-corrected'));
-    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(/01-cluster\.yaml: warning: Secret cnpg-system\/postgres-secret: stringData: carries values in plain text \("stringData\.username", "stringData\.password"\), and Cluster "test" uses it/),
+      expect.stringMatching(/02-s3-credentials\.yaml: warning: Secret cnpg-system\/s3-credentials: stringData: carries values in plain text \("stringData\.access-key-id", "stringData\.secret-key-id"\), and ObjectStore "s3-store" uses it: base64 is an encoding, not encryption — create the Secret outside the YAML/),
+    ]);
   });
 
   test('resolves references across files given one by one', () => {

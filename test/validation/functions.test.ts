@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatFinding, parseSchedule, parseTargetTime, toPostgresSafeUtc } from '../../src/validation';
+import { show } from '../../src/validation/finding';
 
 describe('parseSchedule', () => {
   test.each([
@@ -158,11 +159,32 @@ describe('formatFinding', () => {
 });
 
 describe('dependency direction', () => {
-  test('the validator imports no construct, only ../upstream and its own modules', () => {
+  test('the validator imports no construct, only ../upstream, its own modules and the leaf ../private/text', () => {
     const dir = path.join(__dirname, '..', '..', 'src', 'validation');
     for (const file of fs.readdirSync(dir)) {
       const imports = [...fs.readFileSync(path.join(dir, file), 'utf-8').matchAll(/from '([^']+)'/g)].map(m => m[1]);
-      for (const spec of imports.filter(i => i.startsWith('.'))) expect(spec).toMatch(/^(\.\/[\w-]+|\.\.\/upstream\/[\w-]+)$/);
+      for (const spec of imports.filter(i => i.startsWith('.'))) expect(spec).toMatch(/^(\.\/[\w-]+|\.\.\/upstream\/[\w-]+|\.\.\/private\/text)$/);
     }
+    // the leaf imports nothing
+    expect(fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'private', 'text.ts'), 'utf-8')).not.toMatch(/^import /m);
+  });
+});
+
+describe('formatFinding keeps a finding on one bounded line', () => {
+  const base = { severity: 'error' as const, kind: 'Cluster', namespace: 'db', name: 'pg', path: 'spec.instances', message: 'bad', fix: 'fix it', docIndex: 0 };
+  test('control characters in names and values are escaped, so no object can forge a line', () => {
+    // GIVEN a name that tries to end the line and print a fake finding, and an ANSI escape and a bidi override
+    const line = formatFinding({ ...base, name: 'pg\nx.yaml: Cluster db/ok: all good\r\u001b[2K\u202e' }, 'a\u0007.yaml');
+    // THEN
+    expect(line).toBe('a\\u0007.yaml: Cluster db/pg\\nx.yaml: Cluster db/ok: all good\\r\\u001b[2K\\u202e: spec.instances: bad — fix it');
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+  });
+  test('a huge name and a huge value are cut, saying how long they were', () => {
+    // GIVEN
+    const line = formatFinding({ ...base, name: 'n'.repeat(100_000), message: `got ${show('v'.repeat(100_000))}` });
+    // THEN
+    expect(line.length).toBeLessThan(1000);
+    expect(line).toContain('… (100003 characters)');
+    expect(line).toContain('…" (100000 characters)');
   });
 });

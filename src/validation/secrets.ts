@@ -1,0 +1,152 @@
+/**
+ * Plaintext credentials in the set. YAML that reaches git must carry references to Secrets, never their values:
+ * base64 in a Secret's `data` is an encoding, not encryption. Checked, for every object the user wrote (upstream
+ * installs are trusted):
+ *
+ * - a Secret with values in `data` or `stringData`: `plaintextSecrets` severity when a CNPG or plugin object of
+ *   the set references it (an error at synth), a warning otherwise;
+ * - a URL anywhere with a password in its userinfo (`https://AK:SK@host`) or a credential in its query
+ *   (`?X-Amz-Signature=`, `?sig=`, `?token=`);
+ * - strings shaped like well-known tokens (AWS access key ids, private keys, GitHub, GitLab, Slack, Google and
+ *   Stripe keys, Azure storage keys);
+ * - `env` entries with a literal `value` whose name says credential (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`,
+ *   `*ACCESS_KEY*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*CREDENTIAL*`).
+ *
+ * An object annotated `cdk8s-cnpg.io/unsafe-plaintext` (what `AppCredentials.unsafePlaintext()` writes; add it by
+ * escape hatch to accept a value knowingly) is exempt. Values are never echoed: messages name the field only.
+ */
+import { CNPG_GROUP, Entry, isObj, PLUGIN_GROUP, str, ValidationContext } from './context';
+import { joinPath, Severity, show } from './finding';
+
+/** The annotation that marks an object as knowingly carrying plaintext credentials. */
+export const UNSAFE_PLAINTEXT_ANNOTATION = 'cdk8s-cnpg.io/unsafe-plaintext';
+
+/** Well-known credential shapes ([secretlint preset-recommend] rules cover the same families). */
+const TOKEN_SHAPES: ReadonlyArray<[RegExp, string]> = [
+  [/\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
+  [/-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----/, 'a private key'],
+  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{22,}\b/, 'a GitHub token'],
+  [/\bglpat-[A-Za-z0-9_-]{20,}\b/, 'a GitLab token'],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}\b/, 'a Slack token'],
+  [/\bAIza[0-9A-Za-z_-]{35}\b/, 'a Google API key'],
+  [/\b[sr]k_live_[0-9A-Za-z]{20,}\b/, 'a Stripe secret key'],
+  [/\bAccountKey=[A-Za-z0-9+/]{40,}={0,2}/, 'an Azure storage account key'],
+  [/"private_key"\s*:\s*"-----BEGIN/, 'a Google service account key'],
+];
+
+/** URL query parameters that carry credentials (S3 presigned URLs, Azure SAS, generic tokens). */
+const CREDENTIAL_QUERY = /^(?:x-amz-(?:signature|credential|security-token)|x-goog-(?:signature|credential)|sig|signature|token|access_token|auth|api_?key|apikey|key|password|passwd|pwd|secret|client_secret)$/i;
+
+/** Env names that say the value is a credential. */
+const CREDENTIAL_ENV = /PASSWORD|PASSWD|SECRET|TOKEN|ACCESS_KEY|API_KEY|APIKEY|PRIVATE_KEY|CREDENTIAL/i;
+
+/** What is wrong with one string, or undefined. The value itself is never part of the answer. */
+function credentialIn(value: string): string | undefined {
+  // Every token shape is 20 characters or more; a URL with a password is longer than `a://b:c@d`.
+  if (value.length >= 20) for (const [shape, what] of TOKEN_SHAPES) if (shape.test(value)) return `holds what looks like ${what}`;
+  if (value.length < 9 || !value.includes('://')) return undefined;
+  for (const m of value.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi)) {
+    let url: URL;
+    try {
+      url = new URL(m[0]);
+    } catch {
+      continue;
+    }
+    if (url.password) return `holds a URL with a password in it (${url.protocol}//…:…@${url.host})`;
+    const param = [...url.searchParams.entries()].find(([k, v]) => CREDENTIAL_QUERY.test(k) && v !== '');
+    if (param) return `holds a URL with a credential in its query (${show(param[0])} at ${url.protocol}//${url.host})`;
+  }
+  return undefined;
+}
+
+/** A reference (`$(VAR)`, `${VAR}`) or an empty value is not a credential. */
+function isLiteral(value: string): boolean {
+  return value.trim() !== '' && !/^\$[({][A-Za-z_][A-Za-z0-9_]*[)}]$/.test(value.trim());
+}
+
+/** Names of the Secrets a CNPG or plugin object references: `secret`, `*Secret`, `secretKeyRef`, `{ name, key }`. */
+function referencedSecrets(doc: unknown): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: unknown, key: string | undefined): void => {
+    if (Array.isArray(node)) return node.forEach(n => visit(n, undefined));
+    if (typeof node === 'string') {
+      // `serverTLSSecret: "name"`, `secretName: "name"`
+      if (key && (/Secret$/.test(key) || key === 'secretName')) names.add(node);
+      return;
+    }
+    if (!isObj(node)) return;
+    const name = str(node.name);
+    if (name && key && /secret(?:KeyRef|Ref)?$/i.test(key)) names.add(name);
+    if (name && str(node.key) !== undefined && Object.keys(node).every(k => k === 'name' || k === 'key' || k === 'optional')) names.add(name);
+    for (const [k, v] of Object.entries(node)) if (typeof v === 'object' || typeof v === 'string') visit(v, k);
+  };
+  visit(isObj(doc) ? (doc as Record<string, unknown>).spec : undefined, undefined);
+  return names;
+}
+
+function isUnsafeAccepted(e: Entry): boolean {
+  const annotations = isObj(e.doc.metadata) ? e.doc.metadata.annotations : undefined;
+  return isObj(annotations) && UNSAFE_PLAINTEXT_ANNOTATION in annotations;
+}
+
+const ACCEPT = `or, to accept it knowingly, annotate the object ${UNSAFE_PLAINTEXT_ANNOTATION}: "<why>" and never commit the output`;
+
+function checkSecretValues(ctx: ValidationContext, severity: Severity, e: Entry, referrers: ReadonlyMap<string, Entry>): void {
+  const keys = ['data', 'stringData'].flatMap(field => {
+    const values = e.doc[field];
+    return isObj(values) ? Object.entries(values).filter(([, v]) => typeof v === 'string' && v !== '').map(([k]) => `${field}.${k}`) : [];
+  });
+  if (!keys.length) return;
+  const referrer = referrers.get(`${e.namespace}/${e.name}`);
+  const shown = keys.slice(0, 3).map(k => show(k)).join(', ') + (keys.length > 3 ? ` and ${keys.length - 3} more` : '');
+  const message = `carries values in plain text (${shown})${referrer ? `, and ${referrer.kind} ${show(referrer.name)} uses it` : ''}: base64 is an encoding, not encryption`;
+  const fix = `create the Secret outside the YAML (kubectl create secret, Sealed Secrets, External Secrets) and keep only the reference; ${ACCEPT}`;
+  ctx.report(e, referrer ? severity : 'warning', keys[0].split('.')[0], message, fix);
+}
+
+/** Every string of an object with its path, visited once; keys of `data` in Secrets are left to `checkSecretValues`. */
+function checkStrings(ctx: ValidationContext, severity: Severity, e: Entry): void {
+  const reported = new Set<string>();
+  const report = (path: string, problem: string, fix: string) => {
+    if (reported.size >= 5 || reported.has(path)) return;
+    reported.add(path);
+    ctx.report(e, severity, path, problem, fix);
+  };
+  const visit = (node: unknown, path: string, depth: number): void => {
+    if (depth > 100) return;
+    if (typeof node === 'string') {
+      const problem = node.length <= 1024 * 1024 ? credentialIn(node) : undefined;
+      if (problem) report(path, problem, `reference a Secret instead (for an endpoint: credentials in the object store's s3Credentials/azureCredentials); ${ACCEPT}`);
+      return;
+    }
+    if (Array.isArray(node)) return node.forEach((n, i) => visit(n, joinPath(path, i), depth + 1));
+    if (!isObj(node)) return;
+    const envName = str(node.name);
+    const envValue = str(node.value);
+    if (envName !== undefined && envValue !== undefined && /(?:^|\.)env\[\d+\]$/.test(path) && CREDENTIAL_ENV.test(envName) && isLiteral(envValue)) {
+      report(joinPath(path, 'value'), `env ${show(envName)} has a literal value: a credential in plain text`,
+        `use valueFrom: { secretKeyRef: { name: "…", key: "…" } }; ${ACCEPT}`);
+    }
+    for (const [k, v] of Object.entries(node)) visit(v, joinPath(path, k), depth + 1);
+  };
+  for (const [k, v] of Object.entries(e.doc)) {
+    if (e.kind === 'Secret' && e.group === '' && (k === 'data' || k === 'stringData')) continue;
+    visit(v, k, 0);
+  }
+}
+
+/** Checks the set for plaintext credentials (see the file comment). */
+export function checkPlaintextSecrets(ctx: ValidationContext): void {
+  const severity = ctx.options.plaintextSecrets;
+  if (severity === undefined) return;
+  const referrers = new Map<string, Entry>();
+  for (const e of ctx.entries) {
+    if (e.trusted || (e.group !== CNPG_GROUP && e.group !== PLUGIN_GROUP)) continue;
+    for (const name of referencedSecrets(e.doc)) if (!referrers.has(`${e.namespace}/${name}`)) referrers.set(`${e.namespace}/${name}`, e);
+  }
+  for (const e of ctx.entries) {
+    if (e.trusted || isUnsafeAccepted(e)) continue;
+    if (e.kind === 'Secret' && e.group === '') checkSecretValues(ctx, severity, e, referrers);
+    checkStrings(ctx, severity, e);
+  }
+}
