@@ -34,7 +34,7 @@ export function writeDerivedData(): { releases: string[]; validators: number; sk
       skipped.push(name);
       continue;
     }
-    const located = locateManifest(release);
+    const located = locateManifest(release, undefined, { parse: parseYamlDocuments });
     staged.push([parsedPath(located.sha256), JSON.stringify(parseYamlDocuments(located.text))]);
     for (const crd of crdVersionsOf(release.component, release.version)) {
       const { key, code } = standaloneValidator(crd);
