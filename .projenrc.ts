@@ -83,7 +83,8 @@ new YamlFile(project, 'cdk8s.yaml', {
   },
 });
 
-const upstreamEnv = { CDK8S_CNPG_UPSTREAM_DIR: '$(node -e "process.stdout.write(process.env.CDK8S_CNPG_UPSTREAM_DIR || require(\'path\').resolve(\'../shared/upstream\'))")' };
+// `../shared/upstream` when it exists (a missing default must not count as a mistyped CDK8S_CNPG_UPSTREAM_DIR).
+const upstreamEnv = { CDK8S_CNPG_UPSTREAM_DIR: '$(node -e "const p = require(\'path\').resolve(\'../shared/upstream\'); process.stdout.write(process.env.CDK8S_CNPG_UPSTREAM_DIR || (require(\'fs\').existsSync(p) ? p : \'\'))")' };
 
 // Regenerate imports/ from the upstream CRDs (byte-identical on every run).
 project.addTask('import', {

@@ -9,6 +9,7 @@ import { ObjectStorage } from './object-storage';
 import * as barman from '../imports/barmancloud.cnpg.io';
 import * as cnpg from '../imports/postgresql.cnpg.io';
 import { ensureAppValidation, warnOnce } from './private/app-validation';
+import { ensureMissingUpstreamReport } from './private/missing-upstream';
 import { PropErrors } from './private/errors';
 import { checkImage } from './private/images';
 import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
@@ -308,6 +309,7 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
     this.checkProps(errors, props, credentials);
     errors.throwIfAny();
 
+    ensureMissingUpstreamReport(this);
     ensureAppValidation(this);
     const metadata = (name: string) => ({ name, ...(props.namespace !== undefined ? { namespace: props.namespace } : {}) });
     const rendered = this.objectStorage._render();

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { BackedUpPostgres, IRecoverySource } from './backed-up-postgres';
 import * as cnpg from '../imports/postgresql.cnpg.io';
 import { declareExternal, ensureAppValidation } from './private/app-validation';
+import { ensureMissingUpstreamReport } from './private/missing-upstream';
 import { PropErrors } from './private/errors';
 import { checkImage } from './private/images';
 import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
@@ -196,6 +197,7 @@ export class PitrRestore extends Construct {
     }
     errors.throwIfAny();
 
+    ensureMissingUpstreamReport(this);
     ensureAppValidation(this);
     if ((source as unknown as Record<symbol, boolean>)[EXTERNAL]) declareExternal(this, 'ObjectStore', this.namespace, source.objectStoreName);
 
