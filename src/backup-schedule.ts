@@ -76,7 +76,7 @@ export class BackupSchedule {
    * @internal
    */
   public _maxIntervalSeconds(): number {
-    const f = this.expression.trim().split(/\s+/);
+    const f = String(this.expression ?? '').trim().split(/\s+/);
     if (f.length !== 6) return 7 * 86400;
     const [, min, hour, dom, month, dow] = f;
     if (month !== '*' || dom !== '*') return 31 * 86400 * (month !== '*' ? 12 : 1);
@@ -88,6 +88,9 @@ export class BackupSchedule {
 
   /** @internal */
   public _problem(prop: string): PropProblem | undefined {
+    if (typeof this.expression !== 'string') {
+      return { prop, problem: this.expression === undefined ? 'needs a cron expression' : 'must be a string', value: this.expression, fix: 'use e.g. BackupSchedule.cron("0 0 3 * * *")' };
+    }
     const result = parseSchedule(this.expression);
     if (result.ok) return undefined;
     return {

@@ -98,19 +98,20 @@ export interface ExpectedPropError {
 }
 
 export function expectPropError(message: string, expected: ExpectedPropError): void {
-  // The formatter shows values as JSON; `undefined` and an invalid Date are spelled out.
-  const shown = expected.value === undefined ? 'undefined'
-    : expected.value instanceof Date ? (isNaN(expected.value.getTime()) ? 'Invalid Date' : JSON.stringify(expected.value.toISOString()))
-      : JSON.stringify(expected.value);
+  // The formatter shows values as JSON (an invalid Date spelled out); a missing value is not shown at all.
+  const shown = expected.value instanceof Date ? (isNaN(expected.value.getTime()) ? 'Invalid Date' : JSON.stringify(expected.value.toISOString()))
+    : JSON.stringify(expected.value);
   const line = message.split('\n').map(l => l.trim()).find(l => l.startsWith(`[${expected.path}] ${expected.prop}: `));
   if (!line) throw new Error(`no error for [${expected.path}] ${expected.prop} in:\n${message}`);
-  expect(line).toContain(`, got ${shown}`);
-  const fix = line.slice(line.indexOf(`, got ${shown}`) + `, got ${shown}`.length);
+  const got = expected.value === undefined ? '' : `, got ${shown}`;
+  if (expected.value === undefined) expect(line).not.toContain('got undefined');
+  else expect(line).toContain(got);
+  const fix = line.slice(expected.value === undefined ? line.indexOf('; ') : line.indexOf(got) + got.length);
   expect(fix).toMatch(/^[^;]*; ./);
   if (typeof expected.fix === 'string') expect(fix).toContain(expected.fix);
   else expect(fix).toMatch(expected.fix);
   if (expected.problem !== undefined) {
-    const problem = line.slice(`[${expected.path}] ${expected.prop}: `.length, line.indexOf(`, got ${shown}`));
+    const problem = line.slice(`[${expected.path}] ${expected.prop}: `.length, expected.value === undefined ? line.indexOf('; ') : line.indexOf(got));
     if (typeof expected.problem === 'string') expect(problem).toContain(expected.problem);
     else expect(problem).toMatch(expected.problem);
   }

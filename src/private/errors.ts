@@ -5,7 +5,21 @@ import { IConstruct } from 'constructs';
  * `[<construct path>] <prop>: <what is wrong>, got <JSON value>; <fix, with a valid example>`.
  */
 export function formatPropError(path: string, prop: string, problem: string, value: unknown, fix: string): string {
-  return `[${path}] ${prop}: ${problem}, got ${show(value)}; ${fix}`;
+  // A missing value has nothing to show: "got undefined" only repeats the problem.
+  return `[${path}] ${prop}: ${problem}${value === undefined ? '' : `, got ${show(value)}`}; ${fix}`;
+}
+
+/**
+ * An argument JavaScript callers left out or passed as the wrong kind (TypeScript would have refused it), in the
+ * same shape, named by the API called: `[ObjectStorage.s3] options: is required; pass { bucket, credentials }`.
+ */
+export function argumentError(api: string, arg: string, value: unknown, expected: string, fix: string): Error {
+  return new Error(formatPropError(api, arg, value === undefined || value === null ? 'is required' : `must be ${expected}`, value ?? undefined, fix));
+}
+
+/** Whether a value is a plain options object (what a JavaScript caller may have left out). */
+export function isOptionsObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** JSON for values (so empty strings and whitespace are visible); `undefined` spelled out. */
