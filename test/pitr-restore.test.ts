@@ -301,7 +301,9 @@ describe('PitrRestore', () => {
       const message = errorOf(() => new PitrRestore(new Chart(app, 'restore', { namespace: 'restores' }), 'Restore', { source: src, clusterName: 'test-restore' }));
       // THEN
       expectPropError(message, {
-        path: 'restore/Restore', prop: 'source.namespace', value: 'databases',
+        path: 'restore/Restore',
+        prop: 'source.namespace',
+        value: 'databases',
         problem: 'must be this chart\'s namespace "restores": the restored cluster reads the ObjectStore in its own namespace',
         fix: 'put the PitrRestore in a chart with namespace: "databases"',
       });

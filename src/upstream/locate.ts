@@ -137,7 +137,7 @@ function upstreamDir(): string | undefined {
   }
   if (!isDir) {
     throw new Error(`$${UPSTREAM_DIR_ENV} is ${JSON.stringify(dir)}, which ${fs.existsSync(dir) ? 'is not a directory' : 'does not exist'}; `
-      + `point it at a folder laid out as cnpg/cnpg-<v>.yaml, plugin-barman-cloud/plugin-barman-cloud-v<v>.yaml, cert-manager/cert-manager-v<v>.yaml, or unset it`);
+      + 'point it at a folder laid out as cnpg/cnpg-<v>.yaml, plugin-barman-cloud/plugin-barman-cloud-v<v>.yaml, cert-manager/cert-manager-v<v>.yaml, or unset it');
   }
   return dir;
 }
