@@ -9,13 +9,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, Size, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   AppCredentials, BackedUpPostgres, BucketPolicies, BackupOwnerReference, BackupSchedule, BarmanPlugin, BarmanPluginVersion,
   CertManager, CnpgOperator, CnpgVersion, Compression, ObjectStorage, PitrRestore, RecoveryTarget, S3Credentials,
 } from './index';
 import { publishDirectory } from './private/atomic-output';
+import { writeUpstreamHeaders } from './private/upstream-header';
 
 /** The example's settings: cdk8s context (`bucket`, `namespace`) first, then the environment, then the seed's defaults. */
 export interface ExampleSettings {
@@ -23,13 +24,29 @@ export interface ExampleSettings {
   readonly bucket: string;
   /** The namespace of everything (`CDK8S_CNPG_NAMESPACE`). */
   readonly namespace: string;
+  /**
+   * How dist/ is laid out (`CDK8S_CNPG_LAYOUT`): `file-per-chart` (`dist/database.k8s.yaml`), or
+   * `file-per-resource` (`dist/database/Cluster.test.k8s.yaml`, one object per file, for the smallest diffs).
+   */
+  readonly layout: YamlOutputType;
 }
+
+/** The layouts the example offers, by setting value. */
+const LAYOUTS: Readonly<Record<string, YamlOutputType>> = {
+  'file-per-chart': YamlOutputType.FILE_PER_CHART,
+  'file-per-resource': YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+};
 
 /** Reads the settings: the one place to change the bucket. */
 export function exampleSettings(app: Construct): ExampleSettings {
+  const layout = app.node.tryGetContext('layout') ?? process.env.CDK8S_CNPG_LAYOUT ?? 'file-per-chart';
+  if (!(layout in LAYOUTS)) {
+    throw new Error(`[app] layout: is not a layout of the example, got ${JSON.stringify(layout)}; use ${Object.keys(LAYOUTS).map(l => JSON.stringify(l)).join(' or ')} (CDK8S_CNPG_LAYOUT)`);
+  }
   return {
     bucket: app.node.tryGetContext('bucket') ?? process.env.CDK8S_CNPG_BUCKET ?? 'my-postgres-backups',
     namespace: app.node.tryGetContext('namespace') ?? process.env.CDK8S_CNPG_NAMESPACE ?? 'cnpg-system',
+    layout: LAYOUTS[layout],
   };
 }
 
@@ -86,7 +103,10 @@ export class RestoreChart extends Chart {
 
 /** Builds the example app into `outdir`; `context` sets cdk8s context (e.g. `{ bucket: 'my-bucket' }`). */
 export function buildExampleApp(outdir: string, context: Record<string, string> = {}): { app: App; database: DatabaseChart } {
-  const app = new App({ outdir });
+  // The layout is a setting too, but App takes it only at construction: read it from a throwaway tree first.
+  const probe = new App({ outdir });
+  for (const [key, value] of Object.entries(context)) probe.node.setContext(key, value);
+  const app = new App({ outdir, yamlOutputType: exampleSettings(probe).layout });
   for (const [key, value] of Object.entries(context)) app.node.setContext(key, value);
   const settings = exampleSettings(app);
   new OperatorsChart(app, 'operators');
@@ -102,6 +122,8 @@ export function synthExample(outdir: string, context: Record<string, string> = {
   try {
     const { app, database } = buildExampleApp(staging, context);
     app.synth();
+    // Upstream installs open with their versions and digests, so a reviewer skips them with confidence.
+    writeUpstreamHeaders(app, staging);
     const pg = database.postgres;
     fs.mkdirSync(path.join(staging, 'iam'));
     fs.writeFileSync(path.join(staging, 'iam', `${pg.clusterName}.policy.json`), BucketPolicies.iamPolicy(pg));
@@ -111,16 +133,22 @@ export function synthExample(outdir: string, context: Record<string, string> = {
   }
 }
 
+/** Every file under `dir`, relative and sorted (`database.k8s.yaml`, `iam/test.policy.json`). */
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf-8' }).filter(f => fs.statSync(path.join(dir, f)).isFile()).sort();
+}
+
 if (require.main === module) {
   const target = process.env.CDK8S_CNPG_OUTDIR ?? 'dist';
   try {
     synthExample(target);
+    const written = filesUnder(target).filter(f => !f.startsWith(`js${path.sep}`));
     // Under `cdk8s synth`, the CLI expects manifests in its own (scratch) folder: give it a copy to list.
     if (process.env.CDK8S_OUTDIR && path.resolve(process.env.CDK8S_OUTDIR) !== path.resolve(target)) {
-      fs.mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true });
-      for (const f of fs.readdirSync(target).filter(n => n.endsWith('.k8s.yaml'))) {
+      for (const f of written.filter(n => n.endsWith('.k8s.yaml'))) {
         const from = path.join(target, f);
         const to = path.join(process.env.CDK8S_OUTDIR, f);
+        fs.mkdirSync(path.dirname(to), { recursive: true });
         try {
           fs.linkSync(from, to);
         } catch {
@@ -128,7 +156,14 @@ if (require.main === module) {
         }
       }
     }
-    process.stdout.write(`cdk8s-cnpg: wrote ${path.join(target, path.sep)}\n`);
+    // The files to review and apply are in dist/. On stderr: `cdk8s synth` swallows an app's stdout, and then
+    // lists its own scratch copies.
+    // A folder per chart can hold a hundred files: name a large folder and its count instead.
+    const folderOf = (f: string) => (f.includes(path.sep) ? f.slice(0, f.indexOf(path.sep) + 1) : undefined);
+    const large = (dir: string | undefined) => dir !== undefined && written.filter(f => f.startsWith(dir)).length > 5;
+    const entries = [...new Set(written.map(f => (large(folderOf(f)) ? folderOf(f)! : f)))];
+    const line = (e: string) => (e.endsWith(path.sep) ? `${path.join(target, e)} (${written.filter(f => f.startsWith(e)).length} files)` : path.join(target, e));
+    process.stderr.write(`cdk8s-cnpg: wrote ${written.length} files to ${path.join(target, path.sep)} (review and apply these; below, cdk8s lists its scratch copies)\n${entries.map(e => `  - ${line(e)}\n`).join('')}`);
   } catch (e) {
     process.stderr.write(`cdk8s-cnpg: synth failed; ${target}/ was left as it was.\n${(e as Error).message}\n`);
     process.exit(1);

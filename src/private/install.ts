@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { registerInstall } from './app-validation';
 import { PropErrors } from './errors';
 import { ensureMissingUpstreamReport, recordMissingUpstream } from './missing-upstream';
+import { markInstall } from './upstream-header';
 import { findRelease, UpstreamComponent, UpstreamRelease } from '../upstream/catalog';
 import { includeUpstream } from '../upstream/include';
 import { ManifestNotFoundError } from '../upstream/locate';
@@ -43,6 +44,7 @@ export function installUpstream(scope: Construct, component: UpstreamComponent, 
     return { release, manifestSha256: '', apiObjects: [] };
   }
   const apiObjects = includeUpstream(scope, manifest);
+  markInstall(scope, release, manifest.sha256);
   scope.node.defaultChild = apiObjects.find(o => o.kind === 'Deployment' && o.name === controllerName);
   registerInstall(scope, { component, version });
   return { release, manifestSha256: manifest.sha256, apiObjects };
