@@ -28,7 +28,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-30@^2.4.10'],
   // jsii forbids non-jsii runtime dependencies unless they are bundled.
   bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.1', 'ajv-formats@^3.0.1', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2', 'cronstrue@^3.3.0'],
-  devDeps: ['cdk8s-cli@^2.207.60', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0'],
+  devDeps: ['cdk8s-cli@^2.207.60', 'tsx@^4.20.0', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0'],
 
   // The design keeps generated CRD classes in a top-level imports/ folder.
   tsconfig: {
