@@ -212,12 +212,13 @@ export interface BackedUpPostgresProps {
   readonly pluginVersion?: BarmanPluginVersion;
   /**
    * PostgreSQL configuration parameters (`spec.postgresql.parameters`), values as PostgreSQL writes them.
-   * Parameters the operator manages itself (`archive_command`, `wal_level`, `recovery_target_time`, …) are an
-   * error, as CNPG's webhook refuses them.
+   *
+   * For example `{ max_connections: '200', shared_buffers: '256MB' }`. Parameters the operator manages itself
+   * (`archive_command`, `wal_level`, `recovery_target_time`, …) are an error, as CNPG's webhook refuses them.
+   * (No `@example` tag: jsii-docgen runs out of memory on an object-literal example.)
    *
    * @default - CNPG's defaults
    * @see https://cloudnative-pg.io/documentation/current/postgresql_conf/
-   * @example { max_connections: '200', shared_buffers: '256MB', 'pg_stat_statements.max': '10000' }
    */
   readonly postgresqlParameters?: { [name: string]: string };
 }
