@@ -215,7 +215,6 @@ export interface BackedUpPostgresProps {
    *
    * For example `{ max_connections: '200', shared_buffers: '256MB' }`. Parameters the operator manages itself
    * (`archive_command`, `wal_level`, `recovery_target_time`, …) are an error, as CNPG's webhook refuses them.
-   * (No `@example` tag: jsii-docgen runs out of memory on an object-literal example.)
    *
    * @default - CNPG's defaults
    * @see https://cloudnative-pg.io/documentation/current/postgresql_conf/
