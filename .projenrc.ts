@@ -11,7 +11,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   keywords: ['cdk8s', 'cloudnative-pg', 'cnpg', 'postgresql', 'backup', 'pitr', 'barman'],
   author: 'cdk8s-cnpg team',
   authorAddress: 'team@cdk8s-cnpg.dev',
-  repositoryUrl: 'https://example.com/cdk8s-cnpg.git',
+  repositoryUrl: 'https://github.com/cdk8s-cnpg/cdk8s-cnpg.git',
+  homepage: 'https://github.com/cdk8s-cnpg/cdk8s-cnpg#readme',
   defaultReleaseBranch: 'main',
   license: 'Apache-2.0',
   packageManager: javascript.NodePackageManager.NPM,
@@ -71,6 +72,12 @@ project.eslint?.addIgnorePattern('test/consumer/');
 project.npmignore?.exclude('/imports/', '/bench/', '/test/', '/dist/', '/.ci/');
 project.npmignore?.include('/upstream-bundle/', '/derived/');
 
+// The tarball ships the library, the CLI and the bundled upstream data, nothing else: no synthesized YAML
+// (.cdk8s-cnpg/, dist/), no example app (lib/src/main.js), no project files. `files` is the allow-list;
+// .npmignore trims inside it. test/package.test.ts holds this and reports the size.
+project.package.addField('files', ['bin/', 'lib/', '!lib/src/main.js', '!lib/src/main.d.ts', 'upstream-bundle/', 'derived/', '.jsii']);
+project.npmignore?.exclude('/.cdk8s-cnpg/', '/cdk8s.yaml', '/.secretlintrc.json', '/scripts/', '/API.md');
+
 // dist/ holds synthesized YAML that includes the upstream installs: never commit it.
 // upstream-bundle/ is the copy of the upstream installs made at package time.
 // derived/ is built from the upstream CRDs at compile time (parsed manifests, compiled validators) and shipped.
@@ -91,7 +98,8 @@ new YamlFile(project, 'cdk8s.yaml', {
   },
 });
 
-const upstreamEnv = { CDK8S_CNPG_UPSTREAM_DIR: '$(node -e "process.stdout.write(process.env.CDK8S_CNPG_UPSTREAM_DIR || require(\'path\').resolve(\'../shared/upstream\'))")' };
+// `../shared/upstream` when it exists (a missing default must not count as a mistyped CDK8S_CNPG_UPSTREAM_DIR).
+const upstreamEnv = { CDK8S_CNPG_UPSTREAM_DIR: '$(node -e "const p = require(\'path\').resolve(\'../shared/upstream\'); process.stdout.write(process.env.CDK8S_CNPG_UPSTREAM_DIR || (require(\'fs\').existsSync(p) ? p : \'\'))")' };
 
 // Regenerate imports/ from the upstream CRDs (byte-identical on every run).
 project.addTask('import', {
@@ -215,7 +223,9 @@ project.npmignore?.exclude('/mutation/', '/.stryker-tmp/');
 project.eslint?.addIgnorePattern('mutation/');
 
 project.testTask.env('CDK8S_CNPG_UPSTREAM_DIR', upstreamEnv.CDK8S_CNPG_UPSTREAM_DIR);
-project.testTask.env('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
-project.compileTask.env('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+// Quiet offline, in every task: jsii, jsii-pacmak and jsii-docgen print a Node end-of-life banner on Node 20,
+// and the cdk8s CLI's update check prints a stack trace without network (yargs reads CDK8S_CHECK_UPGRADE).
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+project.tasks.addEnvironment('CDK8S_CHECK_UPGRADE', 'false');
 
 project.synth();

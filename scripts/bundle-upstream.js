@@ -6,7 +6,8 @@ const path = require('path');
 const src = process.env.CDK8S_CNPG_UPSTREAM_DIR;
 const dest = path.join(__dirname, '..', 'upstream-bundle');
 if (!src || !fs.existsSync(src)) {
-  console.error(`bundle-upstream: CDK8S_CNPG_UPSTREAM_DIR (${src}) not found; the package will locate manifests at run time`);
+  const why = src ? `CDK8S_CNPG_UPSTREAM_DIR=${JSON.stringify(src)} does not exist` : 'no ../shared/upstream and CDK8S_CNPG_UPSTREAM_DIR is not set';
+  console.error(`bundle-upstream: ${why}; the package bundles no upstream manifests and finds them at run time (README, "Offline use")`);
   process.exit(0);
 }
 fs.rmSync(dest, { recursive: true, force: true });

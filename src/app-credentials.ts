@@ -1,4 +1,4 @@
-import { PropProblem } from './private/errors';
+import { argumentError, PropProblem } from './private/errors';
 import { checkObjectName } from './private/names';
 
 /**
@@ -21,6 +21,8 @@ export class AppCredentials {
    * @example AppCredentials.fromSecret('postgres-secret')
    */
   public static fromSecret(secretName: string): AppCredentials {
+    // From JavaScript, a missing name would silently mean a generated Secret.
+    if (typeof secretName !== 'string') throw argumentError('AppCredentials.fromSecret', 'secretName', secretName, 'a string', 'pass the name of a basic-auth Secret, e.g. AppCredentials.fromSecret("postgres-secret")');
     return new AppCredentials(secretName, undefined, undefined);
   }
 

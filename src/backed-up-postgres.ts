@@ -12,10 +12,12 @@ import * as cnpg from '../imports/postgresql.cnpg.io';
 import { validateOwnObjects, warnOnce } from './private/app-validation';
 import { PropErrors } from './private/errors';
 import { checkImage } from './private/images';
+import { ensureMissingUpstreamReport } from './private/missing-upstream';
 import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
 import { checkResources, checkSize, quantityOf, renderResources, RenderedResources } from './private/resources';
 import { RetentionPolicy } from './retention-policy';
 import { BARMAN_PLUGIN_NAME, compareVersions, DEFAULT_POSTGRES_IMAGE } from './upstream/catalog';
+import { FIXED_PARAMETERS } from './validation/webhook';
 
 /** Compression algorithms the Barman Cloud plugin offers. */
 export enum Compression {
@@ -215,6 +217,16 @@ export interface BackedUpPostgresProps {
    * @default Monitoring.prometheusOperator()
    */
   readonly monitoring?: Monitoring;
+  /**
+   * PostgreSQL configuration parameters (`spec.postgresql.parameters`), values as PostgreSQL writes them.
+   *
+   * For example `{ max_connections: '200', shared_buffers: '256MB' }`. Parameters the operator manages itself
+   * (`archive_command`, `wal_level`, `recovery_target_time`, …) are an error, as CNPG's webhook refuses them.
+   *
+   * @default - CNPG's defaults
+   * @see https://cloudnative-pg.io/documentation/current/postgresql_conf/
+   */
+  readonly postgresqlParameters?: { [name: string]: string };
 }
 
 /** WAL compressions the ObjectStore CRD accepts; base backups accept fewer. */
@@ -283,10 +295,14 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
   constructor(scope: Construct, id: string, props: BackedUpPostgresProps) {
     super(scope, id);
     const errors = new PropErrors(this);
+    // JavaScript callers get no compile-time check: a missing or hand-made value is one clear line, not a TypeError.
+    const storageFix = 'pass e.g. ObjectStorage.s3({ bucket: "my-backups", path: "postgres", credentials: S3Credentials.fromSecret({ secretName: "s3-credentials" }) })';
     if (!props || !props.objectStorage) {
-      errors.add('objectStorage', 'is required', props?.objectStorage, 'pass e.g. ObjectStorage.s3({ bucket: "my-backups", path: "postgres", credentials: S3Credentials.fromSecret({ secretName: "s3-credentials" }) })');
+      errors.add('objectStorage', 'is required', props?.objectStorage, storageFix);
       errors.throwIfAny();
     }
+    checkKinds(errors, props, storageFix);
+    errors.throwIfAny();
 
     // Resolve every default once, up front.
     this.clusterName = props.clusterName ?? id.toLowerCase();
@@ -320,6 +336,7 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
     this.checkProps(errors, props, credentials);
     errors.throwIfAny();
 
+    ensureMissingUpstreamReport(this);
     validateOwnObjects(this);
     const metadata = (name: string) => ({ name, ...(props.namespace !== undefined ? { namespace: props.namespace } : {}) });
     const rendered = this.objectStorage._render();
@@ -383,6 +400,7 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
             cnpg.ClusterSpecResourcesRequests.fromString,
             cnpg.ClusterSpecResourcesLimits.fromString),
         } : {}),
+        ...(props.postgresqlParameters ? { postgresql: { parameters: { ...props.postgresqlParameters } } } : {}),
         bootstrap: {
           initdb: {
             database: this.database,
@@ -470,6 +488,52 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
     }
     if (props.backupTarget !== undefined && !Object.values(BackupTarget).includes(props.backupTarget)) {
       errors.add('backupTarget', 'is not a known backup target', props.backupTarget, 'use BackupTarget.PRIMARY or PREFER_STANDBY');
+    }
+    checkPostgresqlParameters(errors, props.postgresqlParameters);
+  }
+}
+
+/** Props whose values come from our factories: a plain string or object from JavaScript is named, not a TypeError. */
+function checkKinds(errors: PropErrors, props: BackedUpPostgresProps, storageFix: string): void {
+  const kinds: Array<[string, unknown, string, (v: unknown) => boolean, string]> = [
+    ['objectStorage', props.objectStorage, 'ObjectStorage', v => v instanceof ObjectStorage, storageFix],
+    ['credentials', props.credentials, 'AppCredentials', v => v instanceof AppCredentials, 'use AppCredentials.fromSecret("postgres-secret") or AppCredentials.generated()'],
+    ['schedule', props.schedule, 'BackupSchedule', v => v instanceof BackupSchedule, 'use BackupSchedule.hourly(), .daily() or .cron("0 0 * * * *")'],
+    ['retentionPolicy', props.retentionPolicy, 'RetentionPolicy', v => v instanceof RetentionPolicy, 'use RetentionPolicy.days(7)'],
+    ['storageSize', props.storageSize, 'Size', v => v instanceof Size, 'use Size.gibibytes(1)'],
+    ['walStorageSize', props.walStorageSize, 'Size', v => v instanceof Size, 'use Size.gibibytes(1)'],
+  ];
+  for (const [prop, value, kind, isKind, fix] of kinds) {
+    if (value !== undefined && !isKind(value)) errors.add(prop, `must be ${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`, value, fix);
+  }
+  // Credentials left out of the storage options would fail deep inside rendering: report them here.
+  if (props.objectStorage instanceof ObjectStorage) {
+    props.objectStorage._problems('objectStorage').filter(p => p.prop === 'objectStorage.credentials').forEach(p => errors.addProblem(p));
+  }
+}
+
+/** PostgreSQL GUC names: an identifier, or `extension.identifier` for custom ones. */
+const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/;
+
+/** `postgresqlParameters`: strings under valid names, none of those the operator manages ([O] webhook, see FIXED_PARAMETERS). */
+function checkPostgresqlParameters(errors: PropErrors, parameters: { [name: string]: string } | undefined): void {
+  if (parameters === undefined) return;
+  if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
+    errors.add('postgresqlParameters', 'must be an object of parameter names to string values', parameters, 'use e.g. { max_connections: "200" }');
+    return;
+  }
+  for (const [name, value] of Object.entries(parameters)) {
+    const prop = `postgresqlParameters.${name}`;
+    if (!PARAMETER_NAME.test(name)) {
+      errors.add('postgresqlParameters', 'has a key that is no PostgreSQL parameter name', name, 'use names such as "max_connections" or "pg_stat_statements.max"');
+    } else if (FIXED_PARAMETERS.has(name)) {
+      const fix = name.startsWith('recovery_target') ? 'remove it; a recovery target belongs in PitrRestore\'s target (spec.bootstrap.recovery.recoveryTarget)'
+        : name === 'shared_preload_libraries' ? 'remove it; add the library through an ApiObject.of(pg) patch of /spec/postgresql/shared_preload_libraries'
+          : ['archive_command', 'archive_mode', 'restore_command'].includes(name) ? 'remove it; WAL archiving and restore go through the Barman Cloud plugin'
+            : 'remove it: the operator manages this parameter';
+      errors.add(prop, 'is managed by the operator and cannot be set (CNPG\'s webhook refuses it: "Can\'t set fixed configuration parameter")', value, fix);
+    } else if (typeof value !== 'string') {
+      errors.add(prop, 'must be a string (CNPG passes parameters to PostgreSQL as text)', value, `use ${JSON.stringify(String(value))}`);
     }
   }
 }

@@ -81,6 +81,9 @@ export class BackupSchedule {
 
   /** @internal */
   public _problem(prop: string): PropProblem | undefined {
+    if (typeof this.expression !== 'string') {
+      return { prop, problem: this.expression === undefined ? 'needs a cron expression' : 'must be a string', value: this.expression, fix: 'use e.g. BackupSchedule.cron("0 0 3 * * *")' };
+    }
     const result = parseSchedule(this.expression);
     if (result.ok) return undefined;
     return {

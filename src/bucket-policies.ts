@@ -1,5 +1,5 @@
 import { BackedUpPostgres } from './backed-up-postgres';
-import { formatPropError } from './private/errors';
+import { argumentError, formatPropError, isOptionsObject } from './private/errors';
 import { s3PolicyDocument } from './private/iam';
 
 /** Options for `BucketPolicies.lifecycleRule`. */
@@ -22,6 +22,7 @@ export class BucketPolicies {
    * @example fs.writeFileSync('dist/iam/test.policy.json', BucketPolicies.iamPolicy(db))
    */
   public static iamPolicy(db: BackedUpPostgres): string {
+    if (!(db instanceof BackedUpPostgres)) throw argumentError('BucketPolicies.iamPolicy', 'db', db, 'a BackedUpPostgres', 'pass the BackedUpPostgres whose bucket the policy is for');
     if (!db.objectStorage.isS3Api) {
       throw new Error(formatPropError(db.node.path, 'objectStorage', 'an IAM policy applies to S3 and S3-compatible stores only', db.objectStorage.provider,
         'grant the equivalent object read, write, list and delete roles in your provider'));
@@ -39,6 +40,8 @@ export class BucketPolicies {
    * @example BucketPolicies.lifecycleRule(db, { expireAfterDays: 14 })
    */
   public static lifecycleRule(db: BackedUpPostgres, options: LifecycleRuleOptions): string {
+    if (!(db instanceof BackedUpPostgres)) throw argumentError('BucketPolicies.lifecycleRule', 'db', db, 'a BackedUpPostgres', 'pass the BackedUpPostgres whose bucket the rule is for');
+    if (!isOptionsObject(options)) throw argumentError('BucketPolicies.lifecycleRule', 'options', options, 'an object', 'pass { expireAfterDays: 30 }');
     const intervalDays = Math.ceil(db.schedule._maxIntervalSeconds() / 86400);
     const minimum = db.retentionPolicy.windowDays + intervalDays + 1;
     if (!Number.isInteger(options.expireAfterDays)) {

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { declareExternal } from './private/app-validation';
+import { argumentError, isOptionsObject } from './private/errors';
 
 /** An object that exists in the cluster but is not part of this app. */
 export interface ExternalObjectOptions {
@@ -27,6 +28,7 @@ export class ExternalObjects {
    * @example ExternalObjects.declare(chart, { kind: 'Cluster', name: 'orders' })
    */
   public static declare(scope: IConstruct, options: ExternalObjectOptions): void {
+    if (!isOptionsObject(options)) throw argumentError('ExternalObjects.declare', 'options', options, 'an object', 'pass { kind: "Cluster", name: "orders" }');
     const namespace = options.namespace ?? Chart.of(scope).namespace;
     declareExternal(scope, options.kind, namespace, options.name);
   }

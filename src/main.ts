@@ -11,7 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, Size, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   AppCredentials, BackedUpPostgres, BucketPolicies, BackupOwnerReference, BackupSchedule, BarmanPlugin, BarmanPluginVersion,
@@ -25,13 +25,29 @@ export interface ExampleSettings {
   readonly bucket: string;
   /** The namespace of everything (`CDK8S_CNPG_NAMESPACE`). */
   readonly namespace: string;
+  /**
+   * How dist/ is laid out (`CDK8S_CNPG_LAYOUT`): `file-per-chart` (`dist/database.k8s.yaml`), or
+   * `file-per-resource` (`dist/database/Cluster.test.k8s.yaml`, one object per file, for the smallest diffs).
+   */
+  readonly layout: YamlOutputType;
 }
+
+/** The layouts the example offers, by setting value. */
+const LAYOUTS: Readonly<Record<string, YamlOutputType>> = {
+  'file-per-chart': YamlOutputType.FILE_PER_CHART,
+  'file-per-resource': YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+};
 
 /** Reads the settings: the one place to change the bucket. */
 export function exampleSettings(app: Construct): ExampleSettings {
+  const layout = app.node.tryGetContext('layout') ?? process.env.CDK8S_CNPG_LAYOUT ?? 'file-per-chart';
+  if (!(layout in LAYOUTS)) {
+    throw new Error(`[app] layout: is not a layout of the example, got ${JSON.stringify(layout)}; use ${Object.keys(LAYOUTS).map(l => JSON.stringify(l)).join(' or ')} (CDK8S_CNPG_LAYOUT)`);
+  }
   return {
     bucket: app.node.tryGetContext('bucket') ?? process.env.CDK8S_CNPG_BUCKET ?? 'my-postgres-backups',
     namespace: app.node.tryGetContext('namespace') ?? process.env.CDK8S_CNPG_NAMESPACE ?? 'cnpg-system',
+    layout: LAYOUTS[layout],
   };
 }
 
@@ -96,7 +112,10 @@ export class RestoreChart extends Chart {
 
 /** Builds the example app into `outdir`; `context` sets cdk8s context (e.g. `{ bucket: 'my-bucket' }`). */
 export function buildExampleApp(outdir: string, context: Record<string, string> = {}): { app: App; database: DatabaseChart } {
-  const app = new App({ outdir });
+  // The layout is a setting too, but App takes it only at construction: read it from a throwaway tree first.
+  const probe = new App({ outdir });
+  for (const [key, value] of Object.entries(context)) probe.node.setContext(key, value);
+  const app = new App({ outdir, yamlOutputType: exampleSettings(probe).layout });
   for (const [key, value] of Object.entries(context)) app.node.setContext(key, value);
   const settings = exampleSettings(app);
   new OperatorsChart(app, 'operators');
@@ -106,12 +125,13 @@ export function buildExampleApp(outdir: string, context: Record<string, string> 
 }
 
 /** Synthesizes the example app into `outdir`, with the IAM policy of its database in `outdir/iam/`. */
-export function writeExampleApp(outdir: string, context: Record<string, string> = {}): void {
+export function writeExampleApp(outdir: string, context: Record<string, string> = {}): App {
   const { app, database } = buildExampleApp(outdir, context);
   app.synth();
   const pg = database.postgres;
   fs.mkdirSync(path.join(outdir, 'iam'), { recursive: true });
   fs.writeFileSync(path.join(outdir, 'iam', `${pg.clusterName}.policy.json`), BucketPolicies.iamPolicy(pg));
+  return app;
 }
 
 if (require.main === module) {

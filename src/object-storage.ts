@@ -1,5 +1,5 @@
 import type * as barman from '../imports/barmancloud.cnpg.io';
-import { PropProblem } from './private/errors';
+import { argumentError, isOptionsObject, PropProblem } from './private/errors';
 import { checkObjectName, checkSecretKey } from './private/names';
 import { RenderedObjectStorage } from './private/rendered';
 
@@ -31,7 +31,7 @@ export interface SecretKeySelector {
   readonly key: string;
 }
 
-/** Keys of an existing Secret that holds S3 access keys. */
+/** Keys of an existing Secret that holds S3 access keys (by default `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`). */
 export interface S3SecretOptions {
   /** The Secret's name, in the cluster's namespace. */
   readonly secretName: string;
@@ -69,11 +69,18 @@ export interface S3IamRoleOptions {
 /** How the plugin authenticates to S3. Never inline keys: reference a Secret or use an IAM role. */
 export class S3Credentials {
   /**
-   * Access keys from an existing Secret.
+   * Access keys from an existing Secret in the cluster's namespace.
+   *
+   * By default the Secret holds them under the keys `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY` (the names of CNPG's
+   * and the plugin's documentation, e.g. `kubectl create secret generic s3-credentials
+   * --from-literal=ACCESS_KEY_ID=… --from-literal=ACCESS_SECRET_KEY=…`). A Secret with other key names is
+   * referenced through `accessKeyIdKey` and `secretAccessKeyKey` (and `sessionTokenKey`, `regionKey`): the keys
+   * are not checked at synth, a wrong one fails only when the plugin first archives.
    *
    * @example S3Credentials.fromSecret({ secretName: 's3-credentials', accessKeyIdKey: 'access-key-id', secretAccessKeyKey: 'secret-key-id' })
    */
   public static fromSecret(options: S3SecretOptions): S3Credentials {
+    if (!isOptionsObject(options)) throw argumentError('S3Credentials.fromSecret', 'options', options, 'an object', 'pass { secretName: "s3-credentials" }');
     return new S3Credentials(options, undefined);
   }
 
@@ -353,6 +360,7 @@ export class ObjectStorage {
    * @example ObjectStorage.s3({ bucket: 'my-backups', path: 'postgres', credentials: S3Credentials.fromSecret({ secretName: 's3-credentials' }) })
    */
   public static s3(options: S3Options): ObjectStorage {
+    if (!isOptionsObject(options)) throw argumentError('ObjectStorage.s3', 'options', options, 'an options object', 'pass { bucket: "my-backups", path: "postgres", credentials: S3Credentials.fromSecret({ secretName: "s3-credentials" }) }');
     return new ObjectStorage(ObjectStorageProvider.S3, options.bucket, options.path, options);
   }
 
@@ -363,6 +371,7 @@ export class ObjectStorage {
    * @example ObjectStorage.s3Compatible({ endpointUrl: 'https://minio.lan:9000', bucket: 'pg-backups', credentials: S3Credentials.fromSecret({ secretName: 'minio' }) })
    */
   public static s3Compatible(options: S3CompatibleOptions): ObjectStorage {
+    if (!isOptionsObject(options)) throw argumentError('ObjectStorage.s3Compatible', 'options', options, 'an options object', 'pass { endpointUrl: "https://minio.lan:9000", bucket: "pg-backups", credentials: S3Credentials.fromSecret({ secretName: "minio" }) }');
     return new ObjectStorage(ObjectStorageProvider.S3_COMPATIBLE, options.bucket, options.path, options);
   }
 
@@ -372,6 +381,7 @@ export class ObjectStorage {
    * @example ObjectStorage.gcs({ bucket: 'my-backups', credentials: GcsCredentials.fromSecret('backup-creds') })
    */
   public static gcs(options: GcsOptions): ObjectStorage {
+    if (!isOptionsObject(options)) throw argumentError('ObjectStorage.gcs', 'options', options, 'an options object', 'pass { bucket: "my-backups", credentials: GcsCredentials.fromSecret("backup-creds") }');
     return new ObjectStorage(ObjectStorageProvider.GCS, options.bucket, options.path, options);
   }
 
@@ -381,6 +391,7 @@ export class ObjectStorage {
    * @example ObjectStorage.azureBlob({ storageAccount: 'myaccount', container: 'backups', credentials: AzureCredentials.fromConnectionString('azure-creds') })
    */
   public static azureBlob(options: AzureBlobOptions): ObjectStorage {
+    if (!isOptionsObject(options)) throw argumentError('ObjectStorage.azureBlob', 'options', options, 'an options object', 'pass { storageAccount: "myaccount", container: "backups", credentials: AzureCredentials.fromConnectionString("azure-creds") }');
     return new ObjectStorage(ObjectStorageProvider.AZURE_BLOB, options.container, options.path, options);
   }
 
@@ -473,14 +484,17 @@ export class ObjectStorage {
       const o = this.options as AzureBlobOptions;
       if (!/^[a-z0-9]{3,24}$/.test(o.storageAccount ?? '')) add('storageAccount', 'must be 3-24 lower-case letters and digits', o.storageAccount, 'use e.g. "mybackups"');
       if (!/^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/.test(this.bucket ?? '')) add('container', 'must be 3-63 lower-case letters, digits and single hyphens', this.bucket, 'use e.g. "postgres-backups"');
-      problems.push(...o.credentials._problems(`${prop}.credentials`));
+      if (credentialsProblem(problems, `${prop}.credentials`, o.credentials instanceof AzureCredentials, o.credentials, 'AzureCredentials', 'AzureCredentials.fromConnectionString("azure-creds")')) problems.push(...o.credentials._problems(`${prop}.credentials`));
     } else {
       // S3 and GCS bucket naming rules: 3-63 characters, lower-case letters, digits, dots and hyphens.
       if (!/^[a-z0-9][-a-z0-9.]{1,61}[a-z0-9]$/.test(this.bucket ?? '') || this.bucket.includes('..')) {
         add('bucket', 'must be a bucket name (3-63 lower-case letters, digits, "." and "-")', this.bucket, 'use e.g. "my-postgres-backups"');
       }
       const o = this.options as S3CompatibleOptions | GcsOptions;
-      problems.push(...o.credentials._problems(`${prop}.credentials`));
+      const ok = this.provider === ObjectStorageProvider.GCS
+        ? credentialsProblem(problems, `${prop}.credentials`, o.credentials instanceof GcsCredentials, o.credentials, 'GcsCredentials', 'GcsCredentials.fromSecret("backup-creds")')
+        : credentialsProblem(problems, `${prop}.credentials`, o.credentials instanceof S3Credentials, o.credentials, 'S3Credentials', 'S3Credentials.fromSecret({ secretName: "s3-credentials" })');
+      if (ok) problems.push(...o.credentials._problems(`${prop}.credentials`));
       if (this.provider === ObjectStorageProvider.S3_COMPATIBLE) {
         const s = this.options as S3CompatibleOptions;
         let url: URL | undefined;
@@ -509,6 +523,15 @@ export class ObjectStorage {
     }
     return problems;
   }
+}
+
+/** Reports credentials JavaScript callers left out or made by hand; true when they are usable. */
+function credentialsProblem(problems: PropProblem[], prop: string, ok: boolean, value: unknown, kind: string, example: string): boolean {
+  if (ok) return true;
+  // Another kind's instance is named by its class, not by its private fields.
+  const shown = typeof value === 'object' && value !== null && value.constructor !== Object ? value.constructor.name : value;
+  problems.push({ prop, problem: value === undefined ? 'is required' : `must be made by ${kind}'s factories`, value: shown, fix: `use e.g. ${example}` });
+  return false;
 }
 
 function push(list: PropProblem[], p: PropProblem | undefined): void {

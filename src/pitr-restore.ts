@@ -3,8 +3,9 @@ import { Construct } from 'constructs';
 import { BackedUpPostgres, IRecoverySource } from './backed-up-postgres';
 import * as cnpg from '../imports/postgresql.cnpg.io';
 import { declareExternal, validateOwnObjects } from './private/app-validation';
-import { PropErrors } from './private/errors';
+import { argumentError, isOptionsObject, PropErrors } from './private/errors';
 import { checkImage } from './private/images';
+import { ensureMissingUpstreamReport } from './private/missing-upstream';
 import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
 import { checkSize, quantityOf } from './private/resources';
 import { RecoveryTarget } from './recovery-target';
@@ -59,6 +60,9 @@ export class RecoverySource {
    * @example RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://bucket/postgres/' })
    */
   public static fromAttributes(attrs: RecoverySourceAttributes): IRecoverySource {
+    if (!isOptionsObject(attrs)) {
+      throw argumentError('RecoverySource.fromAttributes', 'attrs', attrs, 'an object', 'pass { objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" }');
+    }
     return {
       objectStoreName: attrs.objectStoreName,
       serverName: attrs.serverName,
@@ -158,6 +162,16 @@ export class PitrRestore extends Construct {
       errors.throwIfAny();
     }
     const source = props.source;
+    if (typeof source !== 'object' || typeof source.imageName !== 'string' || typeof source.serviceAccountAnnotations !== 'object') {
+      // From JavaScript: something that is neither a BackedUpPostgres nor made by RecoverySource.fromAttributes.
+      errors.add('source', 'must be a BackedUpPostgres or RecoverySource.fromAttributes({...})', source,
+        'pass the BackedUpPostgres to restore, or RecoverySource.fromAttributes({ objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" })');
+      errors.throwIfAny();
+    }
+    if (props.target !== undefined && !(props.target instanceof RecoveryTarget)) {
+      errors.add('target', 'must be a RecoveryTarget', props.target, 'use e.g. RecoveryTarget.time(new Date("2025-12-27T20:43:00Z")) or RecoveryTarget.latest()');
+      errors.throwIfAny();
+    }
     const chartNamespace = Chart.of(this).namespace;
     this.clusterName = props.clusterName ?? id.toLowerCase();
     this.namespace = source.namespace ?? chartNamespace;
@@ -171,6 +185,12 @@ export class PitrRestore extends Construct {
 
     errors.addProblem(checkClusterName(props.clusterName === undefined ? 'clusterName (from the construct id)' : 'clusterName', this.clusterName, 'test-restore'));
     if (source.namespace !== undefined) errors.addProblem(checkNamespaceName('source.namespace', source.namespace, 'databases'));
+    // The plugin finds the ObjectStore in the restored cluster's namespace, so the restore must live with it:
+    // never move it there silently from a chart that says otherwise.
+    if (source.namespace !== undefined && chartNamespace !== undefined && source.namespace !== chartNamespace) {
+      errors.add('source.namespace', `must be this chart's namespace ${JSON.stringify(chartNamespace)}: the restored cluster reads the ObjectStore in its own namespace`,
+        source.namespace, `put the PitrRestore in a chart with namespace: ${JSON.stringify(source.namespace)}, e.g. new Chart(app, 'restore', { namespace: ${JSON.stringify(source.namespace)} })`);
+    }
     errors.addProblem(checkObjectName('source.objectStoreName', source.objectStoreName, 's3-store'));
     if (!isServerName(source.serverName)) {
       errors.add('source.serverName', 'must be the folder the source archives into', source.serverName, 'use the source cluster\'s name, e.g. "test"');
@@ -196,6 +216,7 @@ export class PitrRestore extends Construct {
     }
     errors.throwIfAny();
 
+    ensureMissingUpstreamReport(this);
     validateOwnObjects(this);
     if ((source as unknown as Record<symbol, boolean>)[EXTERNAL]) declareExternal(this, 'ObjectStore', this.namespace, source.objectStoreName);
 

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeExampleApp } from './main';
+import { writeUpstreamHeaders } from './private/upstream-header';
 import { createStagingFolder, OutputMovedError, publishDirectory, removeStaleVersions, withOutputLock } from './private/atomic-output';
 
 /**
@@ -18,7 +19,9 @@ export function synthExample(outdir: string, context: Record<string, string> = {
     const staging = createStagingFolder(outdir);
     let published = false;
     try {
-      writeExampleApp(staging, context);
+      const app = writeExampleApp(staging, context);
+      // Upstream installs open with their versions and digests, so a reviewer skips them with confidence.
+      writeUpstreamHeaders(app, staging);
       const result = publishDirectory(staging, outdir);
       published = true;
       return result.cleanupProblem;
@@ -26,6 +29,12 @@ export function synthExample(outdir: string, context: Record<string, string> = {
       if (!published) fs.rmSync(staging, { recursive: true, force: true });
     }
   });
+}
+
+/** Every file under `dir`, relative and sorted (`database.k8s.yaml`, `iam/test.policy.json`); `.gitignore` left out. */
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf-8' })
+    .filter(f => f !== '.gitignore' && fs.statSync(path.join(dir, f)).isFile()).sort();
 }
 
 /** The command: publishes `$CDK8S_CNPG_OUTDIR` (default dist/), and gives the cdk8s CLI a copy in its own folder. */
@@ -36,12 +45,13 @@ export function runSynthExample(): void {
     const note = synthExample(target);
     published = true;
     if (note) process.stderr.write(`cdk8s-cnpg warning: ${note}\n`);
+    const written = filesUnder(target);
     // Under `cdk8s synth`, the CLI expects manifests in its own (scratch) folder: give it a copy to list.
     if (process.env.CDK8S_OUTDIR && path.resolve(process.env.CDK8S_OUTDIR) !== path.resolve(target)) {
-      fs.mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true });
-      for (const f of fs.readdirSync(target).filter(n => n.endsWith('.k8s.yaml'))) {
+      for (const f of written.filter(n => n.endsWith('.k8s.yaml'))) {
         const from = path.join(target, f);
         const to = path.join(process.env.CDK8S_OUTDIR, f);
+        fs.mkdirSync(path.dirname(to), { recursive: true });
         try {
           fs.linkSync(from, to);
         } catch {
@@ -49,7 +59,14 @@ export function runSynthExample(): void {
         }
       }
     }
-    process.stdout.write(`cdk8s-cnpg: wrote ${path.join(target, path.sep)} (a link to ${path.relative(path.dirname(path.resolve(target)), fs.realpathSync(target))})\n`);
+    // The files to review and apply are in dist/. On stderr: `cdk8s synth` swallows an app's stdout, and then
+    // lists its own scratch copies. A folder per chart can hold a hundred files: name a large folder and its count.
+    const folderOf = (f: string) => (f.includes(path.sep) ? f.slice(0, f.indexOf(path.sep) + 1) : undefined);
+    const large = (dir: string | undefined) => dir !== undefined && written.filter(f => f.startsWith(dir)).length > 5;
+    const entries = [...new Set(written.map(f => (large(folderOf(f)) ? folderOf(f)! : f)))];
+    const line = (e: string) => (e.endsWith(path.sep) ? `${path.join(target, e)} (${written.filter(f => f.startsWith(e)).length} files)` : path.join(target, e));
+    const link = path.relative(path.dirname(path.resolve(target)), fs.realpathSync(target));
+    process.stderr.write(`cdk8s-cnpg: wrote ${written.length} files to ${path.join(target, path.sep)} (a link to ${link}; review and apply these; below, cdk8s lists its scratch copies)\n${entries.map(e => `  - ${line(e)}\n`).join('')}`);
   } catch (e) {
     const state = published ? `${target}/ holds the new output` : e instanceof OutputMovedError ? `${target}/ was moved aside` : `${target}/ was left as it was`;
     process.stderr.write(`cdk8s-cnpg: synth failed; ${state}.\n${(e as Error).message}\n`);

@@ -444,6 +444,25 @@ describe('BackedUpPostgres', () => {
   });
 });
 
+describe('BackedUpPostgres postgresqlParameters', () => {
+  test('reach spec.postgresql.parameters exactly, and pass synth validation', () => {
+    // GIVEN
+    const app = Testing.app();
+    addOperators(app);
+    const chart = new Chart(app, 'database', { namespace: 'databases' });
+    const parameters = { 'max_connections': '200', 'shared_buffers': '256MB', 'pg_stat_statements.max': '10000', 'log_min_duration_statement': '' };
+    // WHEN
+    backedUp(chart, 'Test', { postgresqlParameters: parameters });
+    // THEN
+    expect(find(synthAuthored(chart), 'Cluster').spec.postgresql).toEqual({ parameters });
+    expect(() => validateApp(app)).not.toThrow();
+  });
+
+  test('are left out of the Cluster when not given', () => {
+    expect(find(Testing.synth(backedUp(Testing.chart()).node.scope as Chart), 'Cluster').spec.postgresql).toBeUndefined();
+  });
+});
+
 describe('BackedUpPostgres bad input', () => {
   const make = (props: Partial<BackedUpPostgresProps>, id = 'Test') => () => backedUp(Testing.chart(), id, props);
   const s3With = (o: object) => ObjectStorage.s3({ bucket: 'my-backups', credentials: S3Credentials.fromSecret({ secretName: 's3-credentials' }), ...o } as any);
@@ -527,6 +546,20 @@ describe('BackedUpPostgres bad input', () => {
     ['schedule has an hour of 24', { schedule: BackupSchedule.daily({ hour: 24 }) }, 'schedule', '0 0 24 * * *', 'six fields, seconds first'],
     ['backupOwnerReference is unknown', { backupOwnerReference: 'nope' as any }, 'backupOwnerReference', 'nope', 'BackupOwnerReference.NONE, SELF or CLUSTER'],
     ['backupTarget is unknown', { backupTarget: 'standby' as any }, 'backupTarget', 'standby', 'BackupTarget.PRIMARY or PREFER_STANDBY'],
+    ['postgresqlParameters sets an operator-managed parameter', { postgresqlParameters: { wal_level: 'minimal' } }, 'postgresqlParameters.wal_level', 'minimal', 'the operator manages this parameter'],
+    ['postgresqlParameters sets a recovery target', { postgresqlParameters: { recovery_target_time: '2025-12-27 20:43:00+00' } }, 'postgresqlParameters.recovery_target_time', '2025-12-27 20:43:00+00', "PitrRestore's target"],
+    ['postgresqlParameters sets archive_command', { postgresqlParameters: { archive_command: '/bin/true' } }, 'postgresqlParameters.archive_command', '/bin/true', 'Barman Cloud plugin'],
+    ['postgresqlParameters has a number (JavaScript)', { postgresqlParameters: { max_connections: 200 as any } }, 'postgresqlParameters.max_connections', 200, 'use "200"'],
+    ['postgresqlParameters has a key with a space', { postgresqlParameters: { 'max connections': '200' } }, 'postgresqlParameters', 'max connections', '"max_connections"'],
+    ['a schedule is a plain string (JavaScript)', { schedule: '0 0 * * * *' as any }, 'schedule', '0 0 * * * *', 'BackupSchedule.hourly()'],
+    ['storageSize is a plain string (JavaScript)', { storageSize: '5Gi' as any }, 'storageSize', '5Gi', 'Size.gibibytes(1)'],
+    ['credentials are a plain string (JavaScript)', { credentials: 'postgres-secret' as any }, 'credentials', 'postgres-secret', 'AppCredentials.fromSecret("postgres-secret")'],
+    ['retentionPolicy is a plain string (JavaScript)', { retentionPolicy: '7d' as any }, 'retentionPolicy', '7d', 'RetentionPolicy.days(7)'],
+    ['objectStorage is a plain object (JavaScript)', { objectStorage: { bucket: 'my-backups' } as any }, 'objectStorage', { bucket: 'my-backups' }, 'ObjectStorage.s3('],
+    ['the S3 credentials are left out (JavaScript)', { objectStorage: ObjectStorage.s3({ bucket: 'my-backups' } as any) }, 'objectStorage.credentials', undefined, 'S3Credentials.fromSecret('],
+    ['the GCS credentials are left out (JavaScript)', { objectStorage: ObjectStorage.gcs({ bucket: 'my-backups' } as any) }, 'objectStorage.credentials', undefined, 'GcsCredentials.fromSecret('],
+    ['the S3 credentials are GCS credentials', { objectStorage: s3With({ credentials: GcsCredentials.fromSecret('gcs') }) }, 'objectStorage.credentials', 'GcsCredentials', 'S3Credentials.fromSecret('],
+    ['the schedule has no expression (JavaScript)', { schedule: (BackupSchedule.cron as any)() }, 'schedule', undefined, 'BackupSchedule.cron("0 0 3 * * *")'],
   ])('fails when %s', (_, props, prop, value, fix, ...rest) => {
     // GIVEN (the rest parameter keeps jest from taking a sixth argument for a done callback)
     const id = rest[0] as string | undefined;
@@ -541,6 +574,26 @@ describe('BackedUpPostgres bad input', () => {
     const message = errorOf(() => new BackedUpPostgres(Testing.chart(), 'Test', {} as any));
     // THEN
     expectPropError(message, { path: P, prop: 'objectStorage', value: undefined, problem: 'is required', fix: 'ObjectStorage.s3(' });
+  });
+
+  test.each([
+    ['ObjectStorage.s3 gets no options', () => (ObjectStorage.s3 as any)(), '[ObjectStorage.s3] options: is required; pass { bucket: "my-backups"'],
+    ['ObjectStorage.gcs gets a string', () => (ObjectStorage.gcs as any)('my-backups'), '[ObjectStorage.gcs] options: must be an options object, got "my-backups"; pass { bucket: "my-backups"'],
+    ['S3Credentials.fromSecret gets no options', () => (S3Credentials.fromSecret as any)(), '[S3Credentials.fromSecret] options: is required; pass { secretName: "s3-credentials" }'],
+    ['AppCredentials.fromSecret gets no name', () => (AppCredentials.fromSecret as any)(), '[AppCredentials.fromSecret] secretName: is required; pass the name of a basic-auth Secret'],
+  ])('fails in one line, not with a TypeError, when %s (JavaScript)', (_name, call, expected) => {
+    // GIVEN / WHEN
+    let error: unknown;
+    try {
+      call();
+    } catch (e) {
+      error = e;
+    }
+    // THEN
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain(expected);
+    expect((error as Error).message).not.toContain('\n');
   });
 
   test('fails with every problem of the construct in one error', () => {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { YamlOutputType } from 'cdk8s';
 import { ruleFileOf, runPromtool } from './promtool';
 import { cleanupTempDirs, Doc, find, findPlaintextSecrets, loadYamlFile, readTree, tempDir, withEnv } from './util';
 import { buildExampleApp, exampleSettings } from '../src/main';
@@ -11,7 +12,7 @@ const CLUSTER_SCOPED = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 
 
 describe('example app', () => {
   // GIVEN the seed's settings (default bucket, namespace cnpg-system)
-  const env = { CDK8S_CNPG_BUCKET: undefined, CDK8S_CNPG_NAMESPACE: undefined };
+  const env = { CDK8S_CNPG_BUCKET: undefined, CDK8S_CNPG_NAMESPACE: undefined, CDK8S_CNPG_LAYOUT: undefined };
   let dist: string;
   let files: Record<string, string>;
   let operators: Doc[];
@@ -43,18 +44,18 @@ describe('example app', () => {
   test('the bucket and namespace are settings with the seed\'s defaults', () => {
     // THEN
     const { app } = withEnv(env, () => buildExampleApp(tempDir()));
-    expect(withEnv(env, () => exampleSettings(app))).toEqual({ bucket: 'my-postgres-backups', namespace: 'cnpg-system' });
+    expect(withEnv(env, () => exampleSettings(app))).toEqual({ bucket: 'my-postgres-backups', namespace: 'cnpg-system', layout: YamlOutputType.FILE_PER_CHART });
   });
 
   test('cdk8s context overrides the environment, which overrides the defaults', () => {
     // GIVEN the environment names one bucket and the context another
-    const settings = withEnv({ CDK8S_CNPG_BUCKET: 'env-bucket', CDK8S_CNPG_NAMESPACE: undefined }, () => ({
+    const settings = withEnv({ CDK8S_CNPG_BUCKET: 'env-bucket', CDK8S_CNPG_NAMESPACE: undefined, CDK8S_CNPG_LAYOUT: undefined }, () => ({
       fromEnv: exampleSettings(buildExampleApp(tempDir()).app),
       fromContext: exampleSettings(buildExampleApp(tempDir(), { bucket: 'context-bucket', namespace: 'databases' }).app),
     }));
     // THEN
-    expect(settings.fromEnv).toEqual({ bucket: 'env-bucket', namespace: 'cnpg-system' });
-    expect(settings.fromContext).toEqual({ bucket: 'context-bucket', namespace: 'databases' });
+    expect(settings.fromEnv).toEqual({ bucket: 'env-bucket', namespace: 'cnpg-system', layout: YamlOutputType.FILE_PER_CHART });
+    expect(settings.fromContext).toEqual({ bucket: 'context-bucket', namespace: 'databases', layout: YamlOutputType.FILE_PER_CHART });
   });
 
   test('everything we author is in cnpg-system', () => {
@@ -195,6 +196,41 @@ describe('example app', () => {
     const objects = statements.find(s => s.Action.includes('s3:GetObject'))!;
     expect(objects.Resource).toEqual(['arn:aws:s3:::my-postgres-backups/postgres/*']);
     expect(JSON.stringify(policy)).not.toMatch(/"\*"|s3:\*/);
+  });
+
+  test('the operators file opens with a header naming each upstream release, its digest and URL', () => {
+    // THEN
+    const header = files['operators.k8s.yaml'].split('\n').slice(0, 5);
+    expect(header[0]).toMatch(/^# cdk8s-cnpg: upstream installs/);
+    expect(header[1]).toMatch(/^# {3}cnpg 1\.28\.0 +sha256:b7f53dd5353ef2e0d8c67006645ab632d68f961053c220449337c8ea5751735e {2}https:\/\/github\.com\/cloudnative-pg\/cloudnative-pg\/releases\/download\/v1\.28\.0\/cnpg-1\.28\.0\.yaml$/);
+    expect(header[2]).toMatch(/^# {3}cert-manager 1\.19\.4 +sha256:[0-9a-f]{64} {2}https:\/\//);
+    expect(header[3]).toMatch(/^# {3}plugin-barman-cloud 0\.9\.0 +sha256:[0-9a-f]{64} {2}https:\/\//);
+    expect(header[4]).toBe(`# ${operators.length} of the ${operators.length} objects below are those documents unchanged: review the lines above, not the objects.`);
+    // and the files we author carry none
+    expect(files['database.k8s.yaml']).not.toMatch(/^#/);
+    expect(files['restore.k8s.yaml']).not.toMatch(/^#/);
+  });
+
+  test('file-per-resource layout: a folder per chart, one object per file, the upstream ones headed', () => {
+    // GIVEN / WHEN the layout setting
+    const target = path.join(tempDir(), 'dist');
+    withEnv({ ...env, CDK8S_CNPG_LAYOUT: 'file-per-resource' }, () => synthExample(target));
+    const tree = readTree(target);
+    // THEN the objects are those of the file-per-chart layout, one per file
+    expect(Object.keys(tree).filter(f => f.startsWith('database/')).sort()).toEqual(['database/Cluster.test.k8s.yaml', 'database/ObjectStore.s3-store.k8s.yaml', 'database/ScheduledBackup.pg-backup.k8s.yaml']);
+    expect(Object.keys(tree).filter(f => f.startsWith('restore/'))).toEqual(['restore/Cluster.test-restore.k8s.yaml']);
+    const operatorFiles = Object.keys(tree).filter(f => f.startsWith('operators/'));
+    expect(operatorFiles).toHaveLength(operators.length);
+    for (const f of operatorFiles) {
+      expect(tree[f]).toMatch(/^# cdk8s-cnpg: upstream installs/);
+      expect(loadYamlFile(path.join(target, f))).toHaveLength(1);
+    }
+    expect(find(loadYamlFile(path.join(target, 'database/Cluster.test.k8s.yaml')), 'Cluster')).toEqual(find(database, 'Cluster'));
+  });
+
+  test('fails when the layout setting is unknown, naming the choices', () => {
+    expect(() => withEnv({ ...env, CDK8S_CNPG_LAYOUT: 'per-object' }, () => buildExampleApp(tempDir()))).toThrow(
+      '[app] layout: is not a layout of the example, got "per-object"; use "file-per-chart" or "file-per-resource" (CDK8S_CNPG_LAYOUT)');
   });
 
   test('a second synth gives byte-identical files', () => {

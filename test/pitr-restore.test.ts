@@ -307,6 +307,49 @@ describe('PitrRestore', () => {
       expect(restore.archiveServerName).toBeUndefined();
     });
 
+    test('fails when the chart\'s namespace differs from the source\'s, naming both', () => {
+      // GIVEN the database in "databases" and a restore chart in "restores"
+      const app = Testing.app();
+      const src = backedUp(new Chart(app, 'database', { namespace: 'databases' }), 'Postgres', { clusterName: 'test' });
+      // WHEN
+      const message = errorOf(() => new PitrRestore(new Chart(app, 'restore', { namespace: 'restores' }), 'Restore', { source: src, clusterName: 'test-restore' }));
+      // THEN
+      expectPropError(message, {
+        path: 'restore/Restore',
+        prop: 'source.namespace',
+        value: 'databases',
+        problem: 'must be this chart\'s namespace "restores": the restored cluster reads the ObjectStore in its own namespace',
+        fix: 'put the PitrRestore in a chart with namespace: "databases"',
+      });
+    });
+
+    test('a chart without a namespace puts the restore in the source\'s namespace, explicitly', () => {
+      // GIVEN / WHEN
+      const app = Testing.app();
+      const src = backedUp(new Chart(app, 'database', { namespace: 'databases' }), 'Postgres', { clusterName: 'test' });
+      const chart = new Chart(app, 'restore');
+      new PitrRestore(chart, 'Restore', { source: src, clusterName: 'test-restore' });
+      // THEN
+      expect(find(Testing.synth(chart), 'Cluster').metadata.namespace).toBe('databases');
+    });
+
+    test.each([
+      ['the source is a plain object', { source: {} }, 'source', {}, 'RecoverySource.fromAttributes({ objectStoreName: "s3-store"'],
+      ['the target is a Date', { source: external(), target: AT }, 'target', AT, 'RecoveryTarget.time(new Date("2025-12-27T20:43:00Z"))'],
+      ['the target is a string', { source: external(), target: '2025-12-27 20:43:00+00' }, 'target', '2025-12-27 20:43:00+00', 'RecoveryTarget.latest()'],
+    ])('fails in one line when %s (JavaScript)', (_name, props, prop, value, fix) => {
+      // GIVEN / WHEN
+      const message = errorOf(() => new PitrRestore(Testing.chart(), 'Restore', { clusterName: 'test-restore', ...props } as any));
+      // THEN
+      expect(message).not.toContain('\n');
+      expectPropError(message, { path: 'test/Restore', prop, value, fix });
+    });
+
+    test('fails in one line when RecoverySource.fromAttributes gets nothing (JavaScript)', () => {
+      expect(errorOf(() => (RecoverySource.fromAttributes as any)())).toBe(
+        '[RecoverySource.fromAttributes] attrs: is required; pass { objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" }');
+    });
+
     test('fails when the source is missing', () => {
       // GIVEN / WHEN
       const message = errorOf(() => new PitrRestore(Testing.chart(), 'Restore', {} as any));

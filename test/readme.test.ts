@@ -1,6 +1,8 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { BackedUpPostgres, BackupSchedule, ObjectStorage, S3Credentials } from '../src';
 
 const root = path.join(__dirname, '..');
 
@@ -29,3 +31,19 @@ test('every complete TypeScript example in the README compiles against the libra
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 120_000);
+
+test('the README\'s sample error is the real output', () => {
+  // GIVEN the block after the readme-sample marker
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8');
+  const sample = readme.match(/<!-- readme-sample: schedule-error -->\n```\n([\s\S]*?)\n```/)?.[1];
+  expect(sample).toBeDefined();
+  // WHEN the mistake it describes is made
+  const app = new App({ outdir: path.join(root, 'test', '.readme-never-written') });
+  const chart = new Chart(app, 'db', { namespace: 'databases' });
+  const make = () => new BackedUpPostgres(chart, 'Orders', {
+    schedule: BackupSchedule.cron('0 * * * *'),
+    objectStorage: ObjectStorage.s3({ bucket: 'my-backups', path: 'postgres', credentials: S3Credentials.fromSecret({ secretName: 's3-credentials' }) }),
+  });
+  // THEN the message is the README's, to the character
+  expect(make).toThrow(new Error(sample));
+});

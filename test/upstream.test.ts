@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, IResolver, JsonPatch, ResolutionContext, Testing } from 'cdk8s';
 import { BarmanPlugin, BarmanPluginVersion, CertManager, CertManagerVersion, CnpgOperator, CnpgVersion } from '../src';
-import { cleanupTempDirs, errorOf, tempDir, UPSTREAM_DIR, withEnv } from './util';
+import { backedUp, cleanupTempDirs, errorOf, tempDir, UPSTREAM_DIR, withEnv } from './util';
 import { findRelease, RELEASES, supportedVersions, compareVersions, newestRelease } from '../src/upstream/catalog';
 import { includeUpstream, UpstreamObject } from '../src/upstream/include';
 import { locateManifest, LocateOptions, objectsDigest, sha256Of, TRUST_ON_FIRST_USE_ENV } from '../src/upstream/locate';
@@ -320,21 +320,71 @@ describe('locate and verify', () => {
     });
   });
 
-  test('fails offline with no source, naming the version, the URL and how to provide the file', () => {
+  test('fails offline with no source, naming the version, every place looked in, the URL and how to provide the file', () => {
     // GIVEN no upstream directory content, an empty cache, downloads off, and no bundled copy
     const env = { CDK8S_CNPG_OFFLINE: '1', CDK8S_CNPG_UPSTREAM_DIR: tempDir(), XDG_CACHE_HOME: tempDir() };
     const before = { ...process.env };
-    // WHEN
-    const message = withoutBundle(() => withEnv(env, () => errorOf(() => new CnpgOperator(Testing.chart(), 'Cnpg', { version: CnpgVersion.V1_28_1 }))));
+    // WHEN the app is synthesized
+    const message = withoutBundle(() => withEnv(env, () => errorOf(() => {
+      const app = Testing.app();
+      new CnpgOperator(new Chart(app, 'operators'), 'Cnpg', { version: CnpgVersion.V1_28_1 });
+      app.synthYaml();
+    })));
     // THEN
-    expect(message).toContain('cnpg 1.28.1: no install manifest found');
-    expect(message).toContain('downloads are off (CDK8S_CNPG_OFFLINE=1)');
-    expect(message).toContain('Download https://github.com/cloudnative-pg/cloudnative-pg/releases/download/v1.28.1/cnpg-1.28.1.yaml');
+    expect(message).toContain('[operators/Cnpg] cnpg 1.28.1: no install manifest found');
+    expect(message).toContain(`looked in $CDK8S_CNPG_UPSTREAM_DIR (${path.join(env.CDK8S_CNPG_UPSTREAM_DIR, 'cnpg', 'cnpg-1.28.1.yaml')})`);
+    expect(message).toContain('the copy bundled into the package (');
+    expect(message).toContain(`the user cache (${path.join(env.XDG_CACHE_HOME, 'cdk8s-cnpg', 'cnpg', 'cnpg-1.28.1.yaml')})`);
+    expect(message).toContain('download of https://github.com/cloudnative-pg/cloudnative-pg/releases/download/v1.28.1/cnpg-1.28.1.yaml failed: downloads are off (CDK8S_CNPG_OFFLINE=1)');
     expect(message).toContain('manifestFile');
     expect(message).toContain('$CDK8S_CNPG_UPSTREAM_DIR/cnpg/cnpg-1.28.1.yaml');
-    expect(message).toContain(path.join(env.XDG_CACHE_HOME, 'cdk8s-cnpg', 'cnpg', 'cnpg-1.28.1.yaml'));
     // and the environment is restored
     expect(process.env).toEqual(before);
+  });
+
+  test('fails listing every missing manifest of the app at once', () => {
+    // GIVEN a fresh machine: nothing anywhere, downloads off
+    const env = { CDK8S_CNPG_OFFLINE: '1', CDK8S_CNPG_UPSTREAM_DIR: undefined, XDG_CACHE_HOME: tempDir() };
+    // WHEN an app with all three installs and a database is synthesized
+    const message = withoutBundle(() => withEnv(env, () => errorOf(() => {
+      const app = Testing.app();
+      const operators = new Chart(app, 'operators');
+      const operator = new CnpgOperator(operators, 'Cnpg');
+      new CertManager(operators, 'CertManager');
+      new BarmanPlugin(operators, 'Plugin', { operator });
+      backedUp(new Chart(app, 'db', { namespace: 'db' }), 'Pg');
+      app.synth();
+    })));
+    // THEN one error names all three, each with where it looked and why the download did not help
+    const lines = message.split('\n');
+    expect(lines[0]).toBe('3 upstream install manifests are missing:');
+    expect(lines.slice(1).map(l => l.replace(/:.*/, ''))).toEqual([
+      '  [operators/Cnpg] cnpg 1.30.0', '  [operators/CertManager] cert-manager 1.19.4', '  [operators/Plugin] plugin-barman-cloud 0.14.0',
+    ]);
+    for (const line of lines.slice(1)) expect(line).toMatch(/looked in the copy bundled into the package \(.*\), the user cache \(.*\); download of https:\/\/github\.com\/\S+ failed: downloads are off/);
+  });
+
+  test('names the reason a download failed', () => {
+    // GIVEN a release whose URL refuses connections (a loopback port nobody listens on)
+    const release = { ...CNPG_1_28_0, url: 'https://127.0.0.1:1/cnpg-1.28.0.yaml' };
+    // WHEN
+    const message = withoutBundle(() => withEnv({ CDK8S_CNPG_OFFLINE: undefined, CDK8S_CNPG_UPSTREAM_DIR: undefined, XDG_CACHE_HOME: tempDir() },
+      () => errorOf(() => locateManifest(release))));
+    // THEN
+    expect(message).toContain('download of https://127.0.0.1:1/cnpg-1.28.0.yaml failed: connect ECONNREFUSED 127.0.0.1:1.');
+  });
+
+  test.each([
+    ['does not exist', () => path.join(tempDir(), 'no-such-dir'), 'which does not exist'],
+    ['is a file', () => path.join(UPSTREAM_DIR!, CNPG_1_28_0.relativePath), 'which is not a directory'],
+  ])('fails when $CDK8S_CNPG_UPSTREAM_DIR %s, instead of falling back to another copy', (_name, dir, problem) => {
+    // GIVEN a mistyped upstream directory
+    const value = dir();
+    // WHEN
+    const message = withEnv({ CDK8S_CNPG_UPSTREAM_DIR: value }, () => errorOf(() => new CnpgOperator(Testing.chart(), 'Cnpg')));
+    // THEN
+    expect(message).toBe(`$CDK8S_CNPG_UPSTREAM_DIR is ${JSON.stringify(value)}, ${problem}; point it at a folder laid out as cnpg/cnpg-<v>.yaml, `
+      + 'plugin-barman-cloud/plugin-barman-cloud-v<v>.yaml, cert-manager/cert-manager-v<v>.yaml, or unset it');
   });
 });
 

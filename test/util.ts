@@ -10,7 +10,7 @@ import {
 import { UpstreamObject } from '../src/upstream/include';
 
 // projen's test task sets this; a plain `npx jest` in a clone with ../shared beside it works too.
-if (!process.env.CDK8S_CNPG_UPSTREAM_DIR) {
+if (!process.env.CDK8S_CNPG_UPSTREAM_DIR && fs.existsSync(path.resolve(__dirname, '..', '..', 'shared', 'upstream'))) {
   process.env.CDK8S_CNPG_UPSTREAM_DIR = path.resolve(__dirname, '..', '..', 'shared', 'upstream');
 }
 

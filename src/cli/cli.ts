@@ -21,7 +21,7 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-const USAGE = `usage: cdk8s-cnpg validate [--cnpg-version V] [--plugin-version V] [--cert-manager-version V] FILE|DIR...
+const VALIDATE_USAGE = `usage: cdk8s-cnpg validate [--cnpg-version V] [--plugin-version V] [--cert-manager-version V] FILE|DIR...
 
 Validates Kubernetes manifests for CloudNativePG and the Barman Cloud plugin: the exact upstream CRD schemas
 and CEL rules, CNPG's admission webhook rules, the plugin's parameters, backup schedules, references between
@@ -39,7 +39,9 @@ Options:
 Output: one finding per line on stdout,
   FILE: Kind namespace/name: field.path: what is wrong — how to fix          (an error)
   FILE: warning: Kind namespace/name: field.path: what is wrong — how to fix (a warning)
-References to objects not among the files given are warnings.
+then one summary line on stderr: "3 files, 12 objects, 0 errors, 1 warning".
+References to objects not among the files given are warnings. Every document must be a Kubernetes object
+(apiVersion and kind), and the input must hold at least one.
 
 Exit status: 0 valid (warnings alone still 0), 1 error findings, 2 usage error or unreadable/unparseable input.
 `;
@@ -60,8 +62,6 @@ interface Arguments {
 
 function parseArguments(argv: readonly string[]): Arguments {
   const args = [...argv];
-  if (args[0] === 'validate') args.shift();
-  else if (args[0] !== undefined && !args[0].startsWith('-')) throw new UsageError(`unknown command ${JSON.stringify(args[0])}; the command is "validate"`);
   const versions: Partial<Record<UpstreamComponent, string>> = {};
   const paths: string[] = [];
   let help = false;
@@ -83,7 +83,7 @@ function parseArguments(argv: readonly string[]): Arguments {
       paths.push(...args.slice(i + 1));
       break;
     } else if (arg.startsWith('-')) {
-      throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+      throw new UsageError(`unknown option ${JSON.stringify(arg)}; see \`cdk8s-cnpg validate --help\``);
     } else {
       paths.push(arg);
     }
@@ -120,33 +120,50 @@ function readManifests(file: string, text: string): Manifest[] {
   return manifests;
 }
 
-/** Runs the CLI; returns the exit code. */
-export function runCli(argv: string[], io: CliIo): number {
+/** A subcommand: `cdk8s-cnpg <name> [args]`. */
+export interface CliCommand {
+  /** The word that selects it. */
+  readonly name: string;
+  /** One line for `cdk8s-cnpg --help`. */
+  readonly summary: string;
+  /** Its full `--help` text. */
+  readonly usage: string;
+  /** Runs it with the arguments after its name; returns the exit code. */
+  run(args: string[], io: CliIo): number;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `cdk8s-cnpg validate`. */
+function runValidate(argv: string[], io: CliIo): number {
   let args: Arguments;
   try {
     args = parseArguments(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr(`cdk8s-cnpg: ${e.message}\n\n${USAGE}`);
+    io.stderr(`cdk8s-cnpg: ${e.message}\n`);
     return EXIT_USAGE;
   }
   if (args.help) {
-    io.stdout(USAGE);
+    io.stdout(VALIDATE_USAGE);
     return EXIT_OK;
   }
   if (!args.paths.length) {
-    io.stderr(`cdk8s-cnpg: no files given\n\n${USAGE}`);
+    io.stderr('cdk8s-cnpg: no files given; usage: cdk8s-cnpg validate [options] FILE|DIR... (see --help)\n');
     return EXIT_USAGE;
   }
 
   const inputs: ValidationInput[] = [];
+  let fileCount = 0;
   try {
     // Regular files only, bounded, UTF-8, not empty; a folder without manifests is an error (a mistyped path).
     for (const { path: file, text } of readInputPaths(args.paths)) {
+      fileCount++;
       const docs = readManifests(file, text);
       if (!docs.length) throw new InputError(`${showPath(file)}: no Kubernetes objects in the file (only comments or empty documents)`);
       for (const doc of docs) inputs.push({ doc, source: file });
     }
+    if (!inputs.length) throw new InputError(`${args.paths.join(', ')}: no Kubernetes objects found (only empty documents)`);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     io.stderr(`cdk8s-cnpg: ${oneLine(e.message)}\n`);
@@ -169,7 +186,57 @@ export function runCli(argv: string[], io: CliIo): number {
   }
   // One write for all findings: a write per line costs a system call each on a large set.
   if (findings.length) io.stdout(findings.map(f => `${formatFinding(f, inputs[f.docIndex].source)}\n`).join(''));
-  return findings.some(f => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+  const errors = findings.filter(f => f.severity === 'error').length;
+  io.stderr(`${plural(fileCount, 'file')}, ${plural(inputs.length, 'object')}, ${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}\n`);
+  return errors ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** The subcommands, in the order `--help` lists them. Add one by appending its `CliCommand`. */
+export const COMMANDS: CliCommand[] = [
+  { name: 'validate', summary: 'check Kubernetes manifests as the API server, CNPG and the plugin would', usage: VALIDATE_USAGE, run: runValidate },
+];
+
+/** This package's version, from its package.json (found upwards from this file: src/cli or lib/src/cli). */
+export function cliVersion(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf-8')).version;
+    dir = path.dirname(dir);
+  }
+  return 'unknown';
+}
+
+function mainUsage(): string {
+  const width = Math.max(...COMMANDS.map(c => c.name.length));
+  return 'usage: cdk8s-cnpg <command> [options]\n\nCommands:\n'
+    + COMMANDS.map(c => `  ${c.name.padEnd(width)}  ${c.summary}\n`).join('')
+    + '\nOptions:\n  -h, --help     show this help (`cdk8s-cnpg <command> --help` for a command\'s)\n  -V, --version  print the version\n';
+}
+
+/** Runs the CLI; returns the exit code. */
+export function runCli(argv: string[], io: CliIo): number {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help') {
+    (first === undefined ? io.stderr : io.stdout)(mainUsage());
+    return first === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (first === '-V' || first === '--version') {
+    io.stdout(`${cliVersion()}\n`);
+    return EXIT_OK;
+  }
+  if (first === 'help') {
+    const command = COMMANDS.find(c => c.name === rest[0]);
+    io.stdout(command ? command.usage : mainUsage());
+    return EXIT_OK;
+  }
+  const command = COMMANDS.find(c => c.name === first);
+  if (!command) {
+    const what = first.startsWith('-') ? `unknown option ${JSON.stringify(first)}` : `unknown command ${JSON.stringify(first)}`;
+    io.stderr(`cdk8s-cnpg: ${what}; commands: ${COMMANDS.map(c => c.name).join(', ')} (see cdk8s-cnpg --help)\n`);
+    return EXIT_USAGE;
+  }
+  return command.run(rest, io);
 }
 
 /** Subcommands that read archives (asynchronous), each in its own file. */

@@ -12,6 +12,19 @@ export function formatPropError(path: string, prop: string, problem: string, val
 }
 
 /**
+ * An argument JavaScript callers left out or passed as the wrong kind (TypeScript would have refused it), in the
+ * same shape, named by the API called: `[ObjectStorage.s3] options: is required; pass { bucket, credentials }`.
+ */
+export function argumentError(api: string, arg: string, value: unknown, expected: string, fix: string): Error {
+  return new Error(formatPropError(api, arg, value === undefined || value === null ? 'is required' : `must be ${expected}`, value ?? undefined, fix));
+}
+
+/** Whether a value is a plain options object (what a JavaScript caller may have left out). */
+export function isOptionsObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
  * The same without the path, for `node.addValidation` (cdk8s puts `[<construct path>] ` in front). A missing value
  * is said by the problem ("is required"): no `got undefined`.
  */

@@ -2,9 +2,12 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { registerVersion } from './app-validation';
 import { PropErrors } from './errors';
+import { ensureMissingUpstreamReport, recordMissingUpstream } from './missing-upstream';
+import { markInstall } from './upstream-header';
 import { findRelease, UpstreamComponent, UpstreamRelease } from '../upstream/catalog';
 import { includeUpstream } from '../upstream/include';
-import { loadUpstream } from '../upstream/manifest';
+import { ManifestNotFoundError } from '../upstream/locate';
+import { loadUpstream, UpstreamManifest } from '../upstream/manifest';
 
 /** What the install constructs (CnpgOperator, CertManager, BarmanPlugin) share. */
 export interface Installed {
@@ -22,15 +25,27 @@ export function checkVersion(errors: PropErrors, version: string | undefined, ve
 }
 
 /**
- * Installs an upstream release under `scope`: finds and verifies its manifest, includes every document, makes the
+ * Installs an upstream release under `scope`: finds and verifies its manifest (one that is found nowhere fails the
+ * synth, together with the app's other missing manifests), includes every document, makes the
  * controller Deployment the default child (the escape hatch's target, `ApiObject.of(scope)`), and registers the
  * version so the app validates against that release's CRDs.
  */
 export function installUpstream(scope: Construct, component: UpstreamComponent, version: string, manifestFile: string | undefined,
   controllerName: string): Installed {
   const release = findRelease(component, version);
-  const manifest = loadUpstream(release, manifestFile, { recordFirstUse: true });
+  ensureMissingUpstreamReport(scope);
+  let manifest: UpstreamManifest;
+  try {
+    manifest = loadUpstream(release, manifestFile, { recordFirstUse: true });
+  } catch (e) {
+    if (!(e instanceof ManifestNotFoundError)) throw e;
+    // Not found anywhere: keep going so synth lists every missing manifest at once (it fails before writing).
+    recordMissingUpstream(scope, e);
+    registerVersion(scope, component, version, true);
+    return { release, manifestSha256: '', apiObjects: [] };
+  }
   const apiObjects = includeUpstream(scope, manifest);
+  markInstall(scope, release, manifest.sha256);
   scope.node.defaultChild = apiObjects.find(o => o.kind === 'Deployment' && o.name === controllerName);
   registerVersion(scope, component, version, true);
   return { release, manifestSha256: manifest.sha256, apiObjects };

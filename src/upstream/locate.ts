@@ -227,15 +227,58 @@ function downloadWorker(): string {
   return fs.existsSync(here) ? here : path.join(packageRoot(), 'lib', 'src', 'upstream', 'download-worker.js');
 }
 
-function download(url: string): string | undefined {
+/** A download's text, or why there is none (one line: `HTTP 404`, `getaddrinfo ENOTFOUND github.com`). */
+type Download = { readonly text: string } | { readonly failure: string };
+
+function download(url: string): Download {
   // Constructs are synchronous, so the download runs in a child process (as cdk8s Include does).
   const result = spawnSync(process.execPath, [downloadWorker(), url], { maxBuffer: MAX_MANIFEST_BYTES, timeout: 120_000 });
-  if (result.status !== 0 || !result.stdout?.length) return undefined;
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(result.stdout);
-  } catch {
-    throw new Error(`${url}: the download is not valid UTF-8; it is not a release manifest`);
+  if (result.status === 0 && result.stdout?.length) {
+    try {
+      return { text: new TextDecoder('utf-8', { fatal: true }).decode(result.stdout) };
+    } catch {
+      throw new Error(`${url}: the download is not valid UTF-8; it is not a release manifest`);
+    }
   }
+  const why = result.error?.message ?? (result.stderr?.toString('utf-8') ?? '').trim().split('\n').pop();
+  return { failure: why || (result.status === 0 ? 'empty response' : `exit status ${result.status}`) };
+}
+
+/** Where a release's manifest was looked for, in order, as a reader should see it. */
+interface Place {
+  readonly source: ManifestSource;
+  readonly label: string;
+  readonly file: string;
+}
+
+/**
+ * A release's manifest found nowhere: names every place looked in, the URL, and why the download did not help.
+ * Synth collects these, so a fresh machine learns all missing manifests at once.
+ */
+export class ManifestNotFoundError extends Error {
+  constructor(public readonly release: UpstreamRelease, public readonly lookedIn: readonly string[], public readonly downloadFailure: string) {
+    super(`${release.component} ${release.version}: no install manifest found; looked in ${lookedIn.join(', ')}; `
+      + `download of ${release.url} failed: ${downloadFailure}. Download it and either pass it as the construct's manifestFile, `
+      + `put it at $${UPSTREAM_DIR_ENV}/${release.relativePath}, or at ${path.join(cacheDir(), release.relativePath)}`);
+    this.name = 'ManifestNotFoundError';
+  }
+}
+
+/** `$CDK8S_CNPG_UPSTREAM_DIR` when set: it must be a directory (a typo must not fall back silently). */
+function upstreamDir(): string | undefined {
+  const dir = process.env[UPSTREAM_DIR_ENV];
+  if (!dir) return undefined;
+  let isDir = false;
+  try {
+    isDir = fs.statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) {
+    throw new Error(`$${UPSTREAM_DIR_ENV} is ${JSON.stringify(dir)}, which ${fs.existsSync(dir) ? 'is not a directory' : 'does not exist'}; `
+      + 'point it at a folder laid out as cnpg/cnpg-<v>.yaml, plugin-barman-cloud/plugin-barman-cloud-v<v>.yaml, cert-manager/cert-manager-v<v>.yaml, or unset it');
+  }
+  return dir;
 }
 
 /**
@@ -243,19 +286,19 @@ function download(url: string): string | undefined {
  * the npm package, the user cache, a download from the release URL (then cached). Every file is verified.
  */
 export function locateManifest(release: UpstreamRelease, explicitFile: string | undefined, options: LocateOptions): LocatedManifest {
-  const candidates: Array<[ManifestSource, string]> = [];
+  const places: Place[] = [];
   if (explicitFile) {
     if (!fs.existsSync(explicitFile)) {
       throw new Error(`${release.component}@${release.version}: manifest file ${JSON.stringify(explicitFile)} does not exist; pass the path of the downloaded ${release.url}`);
     }
-    candidates.push(['file', explicitFile]);
+    places.push({ source: 'file', label: 'manifestFile', file: explicitFile });
   }
-  const envDir = process.env[UPSTREAM_DIR_ENV];
-  if (envDir) candidates.push(['env', path.join(envDir, release.relativePath)]);
-  candidates.push(['bundle', path.join(packageRoot(), 'upstream-bundle', release.relativePath)]);
-  candidates.push(['cache', path.join(cacheDir(), release.relativePath)]);
+  const envDir = upstreamDir();
+  if (envDir) places.push({ source: 'env', label: `$${UPSTREAM_DIR_ENV}`, file: path.join(envDir, release.relativePath) });
+  places.push({ source: 'bundle', label: 'the copy bundled into the package', file: path.join(packageRoot(), 'upstream-bundle', release.relativePath) });
+  places.push({ source: 'cache', label: 'the user cache', file: path.join(cacheDir(), release.relativePath) });
 
-  for (const [source, file] of candidates) {
+  for (const { source, file } of places) {
     if (!fs.existsSync(file)) continue;
     let text: string;
     try {
@@ -269,13 +312,11 @@ export function locateManifest(release: UpstreamRelease, explicitFile: string | 
   }
 
   const offline = process.env[OFFLINE_ENV] === '1';
-  const text = offline ? undefined : download(release.url);
-  if (text === undefined) {
-    throw new Error(
-      `${release.component} ${release.version}: no install manifest found and ${offline ? `downloads are off (${OFFLINE_ENV}=1)` : 'the download failed'}. `
-      + `Download ${release.url} and either pass it as the construct's manifestFile, put it at $${UPSTREAM_DIR_ENV}/${release.relativePath}, `
-      + `or at ${path.join(cacheDir(), release.relativePath)}`);
+  const fetched: Download = offline ? { failure: `downloads are off (${OFFLINE_ENV}=1)` } : download(release.url);
+  if (!('text' in fetched)) {
+    throw new ManifestNotFoundError(release, places.map(p => `${p.label} (${p.file})`), fetched.failure);
   }
+  const text = fetched.text;
   const cached = path.join(cacheDir(), release.relativePath);
   const { digest, docs } = verify(release, 'download', release.url, text, options);
   fs.mkdirSync(path.dirname(cached), { recursive: true });

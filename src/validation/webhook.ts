@@ -194,7 +194,7 @@ function checkBackupMethod(ctx: ValidationContext, e: Entry): void {
  * parameter"; the list is [O] pkg/postgres/configuration.go `FixedConfigurationParameters`). The recovery ones
  * are the usual slip of a PITR target.
  */
-const FIXED_PARAMETERS = new Set([
+export const FIXED_PARAMETERS: ReadonlySet<string> = new Set([
   'allow_system_table_mods', 'archive_mode', 'bonjour', 'bonjour_name', 'cluster_name', 'config_file', 'data_directory',
   'data_sync_retry', 'event_source', 'external_pid_file', 'hba_file', 'hot_standby', 'ident_file', 'jit_provider',
   'listen_addresses', 'logging_collector', 'port', 'primary_conninfo', 'primary_slot_name', 'recovery_target',

@@ -38,7 +38,10 @@ describe('cdk8s-cnpg validate on the seed', () => {
 
   test('passes the corrected seed, flagging the Secrets that carry values in the YAML', () => {
     const { code, stdout, stderr } = run('validate', path.join(FIXTURES, 'seed-corrected'));
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const files = fs.readdirSync(path.join(FIXTURES, 'seed-corrected')).filter(f => f.endsWith('.yaml')).length;
+    // THEN two warnings (plain-text Secrets), and one summary line on stderr
+    expect(code).toBe(0);
+    expect(stderr).toMatch(new RegExp(`^${files} files, \\d+ objects, 0 errors, 2 warnings\n$`));
     expect(stdout.split('\n').filter(Boolean)).toEqual([
       expect.stringMatching(/01-cluster\.yaml: warning: Secret cnpg-system\/postgres-secret: stringData: carries values in plain text \("stringData\.username", "stringData\.password"\), and Cluster "test" uses it/),
       expect.stringMatching(/02-s3-credentials\.yaml: warning: Secret cnpg-system\/s3-credentials: stringData: carries values in plain text \("stringData\.access-key-id", "stringData\.secret-key-id"\), and ObjectStore "s3-store" uses it: base64 is an encoding, not encryption — create the Secret outside the YAML/),
@@ -60,17 +63,42 @@ describe('cdk8s-cnpg validate on the seed', () => {
 });
 
 describe('cdk8s-cnpg usage', () => {
-  test('--help prints the usage and exits 0', () => {
+  test('--help lists the commands and exits 0', () => {
     const { code, stdout } = run('--help');
     expect(code).toBe(0);
-    expect(stdout).toContain('usage: cdk8s-cnpg validate');
+    expect(stdout).toMatch(/^usage: cdk8s-cnpg <command>/);
+    expect(stdout).toMatch(/^ {2}validate {2}check Kubernetes manifests/m);
+    expect(stdout).toContain('--version');
+  });
+
+  test.each([[['validate', '--help']], [['validate', '-h']], [['help', 'validate']]])('%j prints the usage of validate and exits 0', (argv) => {
+    const { code, stdout } = run(...argv);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: cdk8s-cnpg validate /);
     expect(stdout).toContain('FILE: warning: Kind namespace/name');
+  });
+
+  test.each([['--version'], ['-V']])('%s prints the package version', (flag) => {
+    const { code, stdout } = run(flag);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8')).version}\n`);
+  });
+
+  test('counts files, objects, errors and warnings in the summary', () => {
+    // GIVEN the seed as written: errors and warnings
+    const { stderr, stdout } = run('validate', '--cnpg-version', '1.28.0', '--plugin-version', '0.9.0', path.join(FIXTURES, 'seed'));
+    const errors = stdout.split('\n').filter(l => l && !/: warning: /.test(l)).length;
+    const warnings = stdout.split('\n').filter(l => /: warning: /.test(l)).length;
+    expect(stderr).toMatch(new RegExp(`^\\d+ files, \\d+ objects, ${errors} errors?, ${warnings} warnings?\n$`));
   });
 
   let tmp: string;
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-cnpg-cli-'));
     fs.writeFileSync(path.join(tmp, 'scalar.yaml'), 'just a string\n');
+    fs.writeFileSync(path.join(tmp, 'empty.yaml'), '# nothing here\n---\n');
+    fs.writeFileSync(path.join(tmp, 'values.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n---\nreplicas: 3\nimage: postgres\n');
+    fs.writeFileSync(path.join(tmp, 'nokind.yaml'), 'apiVersion: postgresql.cnpg.io/v1\nmetadata: { name: a }\n');
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -78,10 +106,15 @@ describe('cdk8s-cnpg usage', () => {
     ['a file is missing', ['validate', 'does-not-exist.yaml'], /does-not-exist\.yaml: cannot read: no such file or directory/],
     ['the YAML is bad', ['validate', path.join(FIXTURES, 'invalid', 'bad.yaml')], /bad\.yaml: cannot parse: /],
     ['a document is not an object', () => ['validate', path.join(tmp, 'scalar.yaml')], /scalar\.yaml: document 1 is not a Kubernetes object/],
-    ['a flag is unknown', ['validate', '--strict', 'x.yaml'], /unknown option "--strict"/],
+    ['a flag is unknown', ['validate', '--strict', 'x.yaml'], /^cdk8s-cnpg: unknown option "--strict"; see `cdk8s-cnpg validate --help`\n$/],
+    ['a top-level flag is unknown', ['--strict'], /^cdk8s-cnpg: unknown option "--strict"; commands: validate/],
+    ['no command is given', [], /^usage: cdk8s-cnpg <command>/],
+    ['the input holds no Kubernetes object', () => ['validate', path.join(tmp, 'empty.yaml')], /empty\.yaml: no Kubernetes objects found/],
+    ['a document has no apiVersion and kind', () => ['validate', path.join(tmp, 'values.yaml')], /values\.yaml: document 2 is not a Kubernetes object: no apiVersion and kind \(got \["replicas","image"\]\)/],
+    ['a document has no kind', () => ['validate', path.join(tmp, 'nokind.yaml')], /nokind\.yaml: document 1 is not a Kubernetes object: no kind/],
     ['a version is unknown', ['validate', '--cnpg-version', '1.99.0', 'x.yaml'], /unknown cnpg version "1\.99\.0" for --cnpg-version; supported: 1\.28\.0, 1\.28\.1, 1\.29\.1, 1\.30\.0/],
     ['a plugin version is unknown', ['validate', '--plugin-version=0.10.0', 'x.yaml'], /supported: 0\.9\.0, 0\.14\.0/],
-    ['no file is given', ['validate'], /no files given/],
+    ['no file is given', ['validate'], /^cdk8s-cnpg: no files given; usage: cdk8s-cnpg validate \[options\] FILE\|DIR\.\.\. \(see --help\)\n$/],
     ['a folder holds no manifests', ['validate', path.join(__dirname)], /cli: no \.yaml, \.yml or \.json files found/],
     ['the command is unknown', ['check', 'x.yaml'], /unknown command "check"/],
   ] as Array<[string, string[] | (() => string[]), RegExp]>)('fails with exit code 2 when %s', (_name, argv, message) => {
