@@ -2,6 +2,8 @@
  * `cdk8s-cnpg validate`: the validator's second door, for YAML written by anyone. Every file given is one set,
  * so references resolve across files; references to objects outside the set are warnings.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { InputError, readInputPaths, showPath } from '../private/input-files';
 import { oneLine, showValue as show } from '../private/text';
 import { supportedVersions, UpstreamComponent } from '../upstream/catalog';
