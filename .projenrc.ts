@@ -25,9 +25,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   typescriptVersion: '~6.0.3',
 
   peerDeps: ['cdk8s-plus-30@^2.4.10'],
-  // jsii forbids non-jsii runtime dependencies unless they are bundled.
-  bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.1', 'ajv-formats@^3.0.1', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2', 'cronstrue@^3.3.0'],
-  devDeps: ['cdk8s-cli@^2.207.60', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0'],
+  // jsii forbids non-jsii runtime dependencies unless they are bundled. js-yaml ≥ 4.3 for its maxDepth bound; the
+  // `yaml` package (YAML 1.1) is the test oracle for our Kubernetes reading of YAML (src/validation/yaml-reader.ts).
+  bundledDeps: ['js-yaml@^4.3.2', 'ajv@^8.17.1', 'ajv-formats@^3.0.1', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2', 'cronstrue@^3.3.0'],
+  devDeps: ['cdk8s-cli@^2.207.60', 'yaml@^2.9.1', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0'],
 
   // The design keeps generated CRD classes in a top-level imports/ folder.
   tsconfig: {

@@ -4,10 +4,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { Manifest } from '../upstream/manifest';
 import { formatFinding, validateManifests, ValidationInput } from '../validation';
+import { parseYamlDocuments, YamlInputError } from '../validation/yaml-reader';
 
 export interface CliIo {
   readonly stdout: (s: string) => void;
@@ -109,7 +109,7 @@ function filesOf(p: string): string[] {
   });
 }
 
-/** Reads a file's objects. YAML 1.2 core schema, as Kubernetes does: timestamps stay strings. */
+/** Reads a file's objects as Kubernetes does (YAML 1.1 scalars, merge keys, timestamps stay strings; bounded). */
 function readManifests(file: string): Manifest[] {
   let text: string;
   try {
@@ -119,9 +119,9 @@ function readManifests(file: string): Manifest[] {
   }
   let docs: unknown[];
   try {
-    docs = yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA, filename: file });
+    docs = parseYamlDocuments(text, file);
   } catch (e) {
-    throw new InputError(`${file}: cannot parse: ${(e as Error).message.split('\n')[0]}`);
+    throw e instanceof YamlInputError ? new InputError(e.message) : e;
   }
   const manifests: Manifest[] = [];
   docs.forEach((doc, i) => {

@@ -1,6 +1,6 @@
-import * as yaml from 'js-yaml';
 import { Manifest } from '../../src/upstream/manifest';
 import { Finding, validateManifests, ValidationInput, ValidationOptions } from '../../src/validation';
+import { parseYamlDocuments } from '../../src/validation/yaml-reader';
 
 /** Builders for the objects of a typical backed-up setup in namespace `db`; each takes overrides. */
 export const NS = 'db';
@@ -96,7 +96,7 @@ export function errorsOf(findings: readonly Finding[]): Finding[] {
 }
 
 export function fromYaml(text: string): Manifest[] {
-  return yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA }) as Manifest[];
+  return parseYamlDocuments(text, 'test.yaml') as Manifest[];
 }
 
 /** Replaces one object's field by a path like `spec.storage.size` (undefined deletes it); returns a copy. */
