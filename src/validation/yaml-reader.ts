@@ -107,10 +107,13 @@ class NonJsonNumber extends Error {
   }
 }
 
+// js-yaml exports its built-in types at runtime; its type definitions leave them out.
+const builtInTypes = (jsyaml as unknown as { types: Record<'merge' | 'int' | 'binary', jsyaml.Type> }).types;
+
 /** Only the tags go-yaml v2 applies to untyped plain scalars, plus the explicit tags of the core schema. */
 const KUBERNETES_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
-  implicit: [nullType, boolType, numberType, jsyaml.types.merge],
-  explicit: [jsyaml.types.int, jsyaml.types.binary],
+  implicit: [nullType, boolType, numberType, builtInTypes.merge],
+  explicit: [builtInTypes.int, builtInTypes.binary],
 });
 
 /** A js-yaml error as one line: reason and position, without the code excerpt. */
