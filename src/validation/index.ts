@@ -3,7 +3,9 @@
  * It imports no construct, only `../upstream/*`.
  */
 import { checkCelRules } from './cel';
-import { Entry, resolveVersion, ValidationContext } from './context';
+import { Entry, ResolvedOptions, resolveVersion, ValidationContext } from './context';
+import { componentOfGroup, lookupCrd } from './crds';
+import { applyApiServerDefaults } from './defaults';
 import { Finding, Severity } from './finding';
 import { checkObjectStores } from './object-store';
 import { checkPluginParameters } from './plugin';
@@ -43,19 +45,31 @@ export interface ValidationOptions {
   readonly unresolvedReferences?: Severity;
 }
 
-function entryOf(input: ValidationInput, index: number): Entry {
-  const doc = input.doc;
-  const apiVersion = typeof doc.apiVersion === 'string' ? doc.apiVersion : '';
+function entryOf(input: ValidationInput, index: number, versions: ResolvedOptions['versions']): Entry {
+  const written = input.doc;
+  const apiVersion = typeof written.apiVersion === 'string' ? written.apiVersion : '';
   const slash = apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+  const kind = typeof written.kind === 'string' ? written.kind : '';
+  const trusted = input.trusted === true;
+  // Every rule, the schema's included, judges what the API server would store (upstream installs are as shipped).
+  let doc = written;
+  const component = trusted ? undefined : componentOfGroup(group);
+  if (component) {
+    const lookup = lookupCrd(component, versions[component], group, kind, version);
+    if (lookup.status === 'found') doc = applyApiServerDefaults(written, lookup.crd.schema, lookup.crd.key);
+  }
   const metadata = doc.metadata;
   return {
     doc,
+    written,
     index,
-    trusted: input.trusted === true,
+    trusted,
     source: input.source,
-    kind: typeof doc.kind === 'string' ? doc.kind : '',
-    group: slash < 0 ? '' : apiVersion.slice(0, slash),
-    version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
+    kind,
+    group,
+    version,
     namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : '',
     name: typeof metadata?.name === 'string' ? metadata.name : '',
   };
@@ -66,12 +80,13 @@ function entryOf(input: ValidationInput, index: number): Entry {
  * Throws only for an unknown version in `options`; every problem with the manifests is a finding.
  */
 export function validateManifests(inputs: readonly ValidationInput[], options: ValidationOptions = {}): Finding[] {
-  const ctx = new ValidationContext(inputs.map(entryOf), {
-    versions: {
-      'cnpg': resolveVersion('cnpg', options.cnpgVersion),
-      'plugin-barman-cloud': resolveVersion('plugin-barman-cloud', options.pluginVersion),
-      'cert-manager': resolveVersion('cert-manager', options.certManagerVersion),
-    },
+  const versions: ResolvedOptions['versions'] = {
+    'cnpg': resolveVersion('cnpg', options.cnpgVersion),
+    'plugin-barman-cloud': resolveVersion('plugin-barman-cloud', options.pluginVersion),
+    'cert-manager': resolveVersion('cert-manager', options.certManagerVersion),
+  };
+  const ctx = new ValidationContext(inputs.map((input, i) => entryOf(input, i, versions)), {
+    versions,
     externalRefs: options.externalRefs ?? new Set(),
     unresolvedReferences: options.unresolvedReferences ?? 'error',
   });
