@@ -64,7 +64,9 @@ const certManager = (version: string, sha256: string): UpstreamRelease => ({
 export const RELEASES: readonly UpstreamRelease[] = [
   cnpg('1.28.0', 'b7f53dd5353ef2e0d8c67006645ab632d68f961053c220449337c8ea5751735e'),
   cnpg('1.28.1', '25e0c33c234aef3b7c3e05c9959b183a3dff31871ad52b703d766f0a4f406f92'),
+  cnpg('1.28.4', '8f24b9163df8ff771fc398de885e6c4052f31a1289f921f9d23024eff5e8ebbe'),
   cnpg('1.29.1', 'e0c5ff41bf5b01c0775bf225929b8423d543cd23e9742e4274fe7de8499cf93a'),
+  cnpg('1.29.2', '856312bb13e64c5b03861092eac9045e45f7b7d601aafe75a9016260a762ac8a'),
   cnpg('1.30.0', 'f8bede43fe4ee0d478c2355b204a36876b2ae4faac60f2a9452280b293da3b88'),
   plugin('0.9.0', '0aaafd639ffc02e197276e525d0910dac3d8e44e1767860d28817044b33efb83'),
   plugin('0.14.0', '8d4f1719cc54891ddffd7633279ec93b5d2cc547df8684c3b84f3b156a615e7c'),

@@ -100,15 +100,19 @@ export function checkArchiveSafety(ctx: ValidationContext): void {
     const archive = archiveOf(ctx, cluster);
     if (!archive) continue;
     const source = recoveryFolder(ctx, cluster);
+    // CNPG's documented opt-out ([O] pkg/utils/labels_annotations.go `skipEmptyWalArchiveCheck`; docs/src/recovery.md):
+    // the user has said the archive may hold WAL already, so this is reported, not refused.
+    const optedOut = dig(cluster.doc, 'metadata', 'annotations')?.['cnpg.io/skipEmptyWalArchiveCheck'] === 'enabled';
+    const severity = optedOut ? 'warning' : 'error';
     if (source && same(source, archive.folder)) {
-      ctx.error(cluster, archive.path, `archives WAL to ${archive.folder.description}, the same folder it restores from: it would overwrite the source's backups (or fail with "Expected empty archive")`,
-        `archive to a new folder, e.g. serverName: ${show(`${cluster.name}-2`)}`);
+      ctx.report(cluster, severity, archive.path, `archives WAL to ${archive.folder.description}, the same folder it restores from: it would overwrite the source's backups (or fail with "Expected empty archive")`,
+        `archive to a new folder, e.g. serverName: ${show(`${cluster.name}-2`)}${optedOut ? ' (cnpg.io/skipEmptyWalArchiveCheck: enabled lets it start; its WAL then joins the source\'s on a new timeline)' : ''}`);
     }
     const folderKey = `${archive.folder.store}\u0000${archive.folder.serverName}`;
     const clash = archivers.get(folderKey);
     if (clash) {
       const suggestion = archive.folder.serverName === cluster.name ? `${cluster.namespace || 'default'}-${cluster.name}` : cluster.name;
-      ctx.error(cluster, archive.path, `archives WAL to ${archive.folder.description}, where Cluster ${show(clash.namespace ? `${clash.namespace}/${clash.name}` : clash.name)} archives too: their WAL and backups would mix`,
+      ctx.report(cluster, severity, archive.path, `archives WAL to ${archive.folder.description}, where Cluster ${show(clash.namespace ? `${clash.namespace}/${clash.name}` : clash.name)} archives too: their WAL and backups would mix`,
         `give each cluster its own serverName, e.g. serverName: ${show(suggestion)}`);
     }
     if (!clash) archivers.set(folderKey, cluster);

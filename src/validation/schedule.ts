@@ -123,8 +123,15 @@ function parseUncached(expr: string): ParsedSchedule {
   }
   const fields = trimmed.split(/\s+/).filter(f => f);
   if (fields.length === 5) {
+    // robfig/cron reads five fields as second..month (the day of week is optional).
+    for (let i = 0; i < 5; i++) {
+      const problem = checkField(FIELDS[i], fields[i]);
+      if (problem) {
+        return { ok: false, error: `has 5 fields, and CNPG refuses it: it reads six fields, seconds first, so "${fields[i]}" is the ${FIELDS[i].name} field, where ${problem}`, description: 'an invalid schedule' };
+      }
+    }
     const words = inWords(`${trimmed} *`);
-    return { ok: false, error: `has 5 fields but CNPG reads 6, seconds first: it would run ${words}`, description: words };
+    return { ok: false, error: `has 5 fields but CNPG reads 6, seconds first: it would run ${words} (CNPG accepts it with only a warning; refused here on purpose)`, description: words };
   }
   if (fields.length !== 6) {
     return { ok: false, error: `has ${fields.length} fields, CNPG needs 6 (second minute hour day-of-month month day-of-week)`, description: 'an invalid schedule' };

@@ -75,7 +75,7 @@ describe('cdk8s-cnpg usage', () => {
     ['the YAML is bad', ['validate', path.join(FIXTURES, 'invalid', 'bad.yaml')], /bad\.yaml: cannot parse: /],
     ['a document is not an object', () => ['validate', path.join(tmp, 'scalar.yaml')], /scalar\.yaml: document 1 is not a Kubernetes object/],
     ['a flag is unknown', ['validate', '--strict', 'x.yaml'], /unknown option "--strict"/],
-    ['a version is unknown', ['validate', '--cnpg-version', '1.99.0', 'x.yaml'], /unknown cnpg version "1\.99\.0" for --cnpg-version; supported: 1\.28\.0, 1\.28\.1, 1\.29\.1, 1\.30\.0/],
+    ['a version is unknown', ['validate', '--cnpg-version', '1.99.0', 'x.yaml'], /unknown cnpg version "1\.99\.0" for --cnpg-version; supported: 1\.28\.0, 1\.28\.1, 1\.28\.4, 1\.29\.1, 1\.29\.2, 1\.30\.0/],
     ['a plugin version is unknown', ['validate', '--plugin-version=0.10.0', 'x.yaml'], /supported: 0\.9\.0, 0\.14\.0/],
     ['no file is given', ['validate'], /no files given/],
     ['a folder holds no manifests', ['validate', path.join(__dirname)], /cli: no \.yaml, \.yml or \.json files found/],
