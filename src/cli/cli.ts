@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { Manifest } from '../upstream/manifest';
-import { formatFinding, validateManifests, ValidationInput } from '../validation';
+import { advisoryWarnings, formatFinding, validateManifests, ValidationInput } from '../validation';
 import { parseYamlDocuments, YamlInputError } from '../validation/yaml-reader';
 
 export interface CliIo {
@@ -189,5 +189,8 @@ export function runCli(argv: string[], io: CliIo): number {
   }
   // One write for all findings: a write per line costs a system call each on a large set.
   if (findings.length) io.stdout(findings.map(f => `${formatFinding(f, inputs[f.docIndex].source)}\n`).join(''));
+  // Known backup/restore bugs of the versions validated against (warnings: they do not change the exit code).
+  const advisories = advisoryWarnings({ cnpgVersion: args.versions.cnpg, pluginVersion: args.versions['plugin-barman-cloud'], certManagerVersion: args.versions['cert-manager'] });
+  if (advisories.length) io.stdout(advisories.map(a => `warning: ${a}\n`).join(''));
   return findings.some(f => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { UpstreamComponent } from '../upstream/catalog';
 import { UpstreamObject } from '../upstream/include';
-import { formatFinding, validateManifests, ValidationInput } from '../validation';
+import { advisoryWarnings, formatFinding, validateManifests, ValidationInput } from '../validation';
 
 /** An upstream install placed in the app, so validation uses that version's schemas. */
 interface Install {
@@ -67,6 +67,18 @@ class AppValidation {
       externalRefs: this.externalRefs,
       unresolvedReferences: 'error',
     });
+    // Known backup/restore bugs of the versions the app installs, on the install that pins them.
+    for (const install of this.installs) {
+      const pinned = install.component === 'cnpg' ? { cnpgVersion: install.version }
+        : install.component === 'plugin-barman-cloud' ? { pluginVersion: install.version } : { certManagerVersion: install.version };
+      for (const a of advisoryWarnings(pinned)) {
+        const line = `[${install.scope.node.path}] ${a}`;
+        if (!this.warned.has(line)) {
+          this.warned.add(line);
+          process.stderr.write(`cdk8s-cnpg warning: ${line}\n`);
+        }
+      }
+    }
     for (const f of findings) {
       const line = `[${objects[f.docIndex].node.path}] ${formatFinding(f)}`;
       if (f.severity === 'error') {

@@ -116,3 +116,62 @@ export function compareVersions(a: string, b: string): number {
   }
   return 0;
 }
+
+/**
+ * A known bug of a release that affects backups or restores, with the releases that fix it. Plain data, checked
+ * against upstream's git history and changelogs: cloudnative-pg `git log v1.28.1..v1.28.4`, plugin-barman-cloud
+ * CHANGELOG.md.
+ */
+export interface UpstreamAdvisory {
+  readonly component: UpstreamComponent;
+  /** The upstream issue or pull request, e.g. `cloudnative-pg #10818`. */
+  readonly id: string;
+  readonly url: string;
+  /** What goes wrong, in a user's words. */
+  readonly summary: string;
+  /** The catalog versions that have the bug. */
+  readonly affected: readonly string[];
+  /** The releases that fix it (the first fixed patch of each line). */
+  readonly fixedIn: readonly string[];
+}
+
+export const ADVISORIES: readonly UpstreamAdvisory[] = [
+  {
+    component: 'cnpg',
+    id: 'cloudnative-pg #10818',
+    url: 'https://github.com/cloudnative-pg/cloudnative-pg/pull/10818',
+    summary: 'a restore from an object store stops on the base backup\'s timeline and silently drops the transactions of later timelines (WAL restore refused timeline history files while the cluster timeline was unset)',
+    affected: ['1.28.0', '1.28.1', '1.29.1'],
+    fixedIn: ['1.28.4', '1.29.2', '1.30.0'],
+  },
+  {
+    component: 'cnpg',
+    id: 'cloudnative-pg #11032',
+    url: 'https://github.com/cloudnative-pg/cloudnative-pg/pull/11032',
+    summary: 'adding a WAL-archiver plugin to a running cluster with primaryUpdateMethod: switchover deadlocks it: the primary has no sidecar to archive with, cannot be demoted, and drops out of the -rw service (with #11059)',
+    affected: ['1.28.0', '1.28.1', '1.29.1'],
+    fixedIn: ['1.28.4', '1.29.2', '1.30.0'],
+  },
+  {
+    component: 'plugin-barman-cloud',
+    id: 'plugin-barman-cloud #385',
+    url: 'https://github.com/cloudnative-pg/plugin-barman-cloud/issues/385',
+    summary: 'the sidecar\'s memory grows without bound while it archives WAL (fixed by #659, which drops archived WAL from its cache)',
+    affected: ['0.9.0'],
+    fixedIn: ['0.10.0'],
+  },
+  {
+    component: 'plugin-barman-cloud',
+    id: 'plugin-barman-cloud #711/#735',
+    url: 'https://github.com/cloudnative-pg/plugin-barman-cloud/issues/735',
+    summary: 'WAL archiving is slow and costs high CPU and memory: Python recompiles its bytecode on every call in the read-only sidecar (fixed by #746)',
+    affected: ['0.9.0'],
+    fixedIn: ['0.11.0'],
+  },
+];
+
+/** The advisories that affect a release, in table order. */
+export function advisoriesFor(component: UpstreamComponent, version: string): UpstreamAdvisory[] {
+  const v = version.replace(/^v/, '');
+  return ADVISORIES.filter(a => a.component === component && a.affected.includes(v));
+}

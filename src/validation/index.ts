@@ -15,6 +15,7 @@ import { checkSchedules } from './schedule';
 import { checkSchemas } from './schema';
 import { checkTargetTimes } from './timestamps';
 import { checkWebhookRules } from './webhook';
+import { advisoriesFor, UpstreamComponent } from '../upstream/catalog';
 import { Manifest } from '../upstream/manifest';
 
 export type { Finding, Severity } from './finding';
@@ -101,4 +102,22 @@ export function validateManifests(inputs: readonly ValidationInput[], options: V
   checkArchiveSafety(ctx);
   // Stable: by object, then in rule order.
   return ctx.findings.map((f, i) => ({ f, i })).sort((a, b) => a.f.docIndex - b.f.docIndex || a.i - b.i).map(x => x.f);
+}
+
+/** The names messages give the components, and the flag or enum a user changes. */
+const ADVISORY_LABEL: Readonly<Record<UpstreamComponent, string>> = { 'cnpg': 'CNPG', 'plugin-barman-cloud': 'Barman Cloud plugin', 'cert-manager': 'cert-manager' };
+
+/**
+ * One warning line per known backup/restore bug of the versions in use (`src/upstream/catalog.ts` ADVISORIES):
+ * `CNPG 1.28.0 has cloudnative-pg #10818: … — fixed in 1.28.4, 1.29.2, 1.30.0 (url)`. Versions are resolved
+ * as `validateManifests` resolves them; an unknown one throws.
+ */
+export function advisoryWarnings(options: Pick<ValidationOptions, 'cnpgVersion' | 'pluginVersion' | 'certManagerVersion'> = {}): string[] {
+  const versions: Record<UpstreamComponent, string> = {
+    'cnpg': resolveVersion('cnpg', options.cnpgVersion),
+    'plugin-barman-cloud': resolveVersion('plugin-barman-cloud', options.pluginVersion),
+    'cert-manager': resolveVersion('cert-manager', options.certManagerVersion),
+  };
+  return (Object.keys(versions) as UpstreamComponent[]).flatMap(component => advisoriesFor(component, versions[component]).map(a =>
+    `${ADVISORY_LABEL[component]} ${versions[component]} has ${a.id}: ${a.summary} — fixed in ${a.fixedIn.join(', ')}; upgrade to the newest patch of your line (${a.url})`));
 }
