@@ -41,10 +41,17 @@ export function refKey(kind: string, namespace: string, name: string): string {
  */
 export function cnpgHas(ctx: { readonly options: ResolvedOptions }, since: string, backports: readonly string[] = []): boolean {
   const v = ctx.options.versions.cnpg;
-  if (compareVersions(v, since) >= 0) return true;
-  const minor = (x: string) => x.split('.').slice(0, 2).join('.');
-  return backports.some(b => minor(b) === minor(v) && compareVersions(v, b) >= 0);
+  // Asked for every Cluster of a set, with a handful of distinct questions.
+  const key = `${v}\0${since}\0${backports.join(',')}`;
+  let has = cnpgHasAnswers.get(key);
+  if (has === undefined) {
+    const minor = (x: string) => x.split('.').slice(0, 2).join('.');
+    has = compareVersions(v, since) >= 0 || backports.some(b => minor(b) === minor(v) && compareVersions(v, b) >= 0);
+    cnpgHasAnswers.set(key, has);
+  }
+  return has;
 }
+const cnpgHasAnswers = new Map<string, boolean>();
 
 /** Validates a requested version against the catalog, so that a typo fails with the list of supported ones. */
 export function resolveVersion(component: UpstreamComponent, version: string | undefined): string {

@@ -49,7 +49,8 @@ function prepare(schema: unknown, depth = 0): DefaultingNode {
 const prepared = new Map<string, DefaultingNode>();
 
 function copyJson(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+  // Scalars are immutable: only objects and lists need a copy of their own.
+  return value === null || typeof value !== 'object' ? value : JSON.parse(JSON.stringify(value));
 }
 
 function defaultNode(value: unknown, node: DefaultingNode): unknown {
