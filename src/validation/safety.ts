@@ -75,10 +75,16 @@ const same = (a: ArchiveFolder, b: ArchiveFolder): boolean => a.store === b.stor
  * not after the source: almost always a surprise. An error for a replica source (a replica of its own folder
  * replicates nothing) and when the set shows the source under the external cluster's name (a Cluster of that
  * name, or one archiving under it); otherwise a warning, since a restore under a former cluster's own name reads
- * that name's folder on purpose.
+ * that name's folder on purpose. A replica source of a cluster that is the primary of its topology right now
+ * (`replica.primary` is itself, or `enabled: false`) is read only once it is demoted: a warning (the plugin's own
+ * usage.md distributed-topology example is written that way).
  */
 function checkSourceServerNames(ctx: ValidationContext, cluster: Entry): void {
-  const replicaSource = str(dig(cluster.doc, 'spec', 'replica')?.source);
+  const replica = dig(cluster.doc, 'spec', 'replica');
+  const replicaSource = str(replica?.source);
+  const self = str(replica?.self) ?? cluster.name;
+  const primary = str(replica?.primary);
+  const replicatingNow = replica?.enabled === true || (replica?.enabled === undefined && primary !== undefined && primary !== self);
   const used = new Set([str(recoveryOf(cluster)?.source), replicaSource].filter(n => n !== undefined));
   for (const source of externalClustersOf(cluster).filter(c => c.name && used.has(c.name))) {
     const plugin = isObj(source.cluster.plugin) ? source.cluster.plugin : undefined;
@@ -86,8 +92,10 @@ function checkSourceServerNames(ctx: ValidationContext, cluster: Entry): void {
     if (plugin?.name !== BARMAN_PLUGIN_NAME || str(parameters?.serverName) || source.name === cluster.name) continue;
     const known = ctx.find('Cluster', cluster.namespace, source.name!) !== undefined
       || ctx.untrusted('Cluster', CNPG_GROUP).some(c => c !== cluster && str(barmanArchiver(c)?.parameters?.serverName) === source.name);
-    ctx.report(cluster, known || source.name === replicaSource ? 'error' : 'warning', `${source.path}.plugin.parameters.serverName`,
-      `not set, so the plugin reads the folder ${show(cluster.name)} (this cluster's own name), not ${show(source.name)}`,
+    const asReplica = source.name === replicaSource;
+    const later = asReplica && !replicatingNow;
+    ctx.report(cluster, !later && (known || asReplica) ? 'error' : 'warning', `${source.path}.plugin.parameters.serverName`,
+      `not set, so the plugin ${later ? 'will read, once this cluster is demoted to a replica,' : 'reads'} the folder ${show(cluster.name)} (this cluster's own name), not ${show(source.name)}`,
       `set serverName: ${show(source.name)} (the source's server name) in the plugin parameters`);
   }
 }

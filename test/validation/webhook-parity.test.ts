@@ -1,7 +1,8 @@
 /**
  * CNPG's webhook, version by version: each case is a behaviour of [O] internal/webhook/v1/cluster_webhook.go (and
- * backup_webhook.go, scheduledbackup_webhook.go, barman-cloud pkg/api) read at the release tags, most taken from
- * upstream's own cluster_webhook_test.go cases. `refused` lists the CNPG versions whose webhook refuses the object;
+ * backup_webhook.go, scheduledbackup_webhook.go, barman-cloud pkg/api) read at the release tags; the wal_level,
+ * wal_log_hints, BackupID, pvcTemplate storage, credentials and external-cluster cases mirror upstream's own
+ * cluster_webhook_test.go cases at v1.30.0. `refused` lists the CNPG versions whose webhook refuses the object;
  * every other supported version must accept it (no error at all).
  */
 import { cluster, credentials, errorsOf, objectStore, restore, scheduledBackup, validate, backup } from './helpers';
@@ -110,4 +111,25 @@ test('cnpg.io/skipEmptyWalArchiveCheck: archiving into the restore source is a w
 test('a Backup that omits method, of a cluster not in the set, gets no advice (the default may be right)', () => {
   const findings = validate([backup({ method: undefined, pluginConfiguration: undefined })]);
   expect(findings.filter(f => f.path === 'spec.method')).toEqual([]);
+});
+
+describe('a replica source without serverName (plugin config.go: the folder defaults to this cluster\'s name)', () => {
+  const topology = (replica: object) => set(cluster({
+    replica,
+    externalClusters: [{ name: 'pg-b', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'store-b' } } }],
+  }, {}, 'pg-a'));
+  const finding = (replica: object) => validate(topology(replica)).find(f => f.path === 'spec.externalClusters[0].plugin.parameters.serverName');
+
+  test('is a warning while the cluster is the primary of its topology (it reads the source only once demoted)', () => {
+    const f = finding({ self: 'pg-a', primary: 'pg-a', source: 'pg-b' });
+    expect(f?.severity).toBe('warning');
+    expect(f?.message).toContain('once this cluster is demoted');
+  });
+
+  test.each([
+    ['another cluster is the primary', { self: 'pg-a', primary: 'pg-b', source: 'pg-b' }],
+    ['the cluster is an enabled replica', { enabled: true, source: 'pg-b' }],
+  ])('fails when %s', (_name, replica) => {
+    expect(finding(replica)?.severity).toBe('error');
+  });
 });
