@@ -15,6 +15,8 @@ interface DefaultingNode {
   readonly properties?: ReadonlyMap<string, DefaultingNode>;
   readonly additionalProperties?: DefaultingNode;
   readonly items?: DefaultingNode;
+  /** The properties that have a default, to fill in when absent (most have none). */
+  readonly defaulted: readonly (readonly [string, DefaultingNode])[];
   readonly nullable: boolean;
   readonly hasDefault: boolean;
   readonly default?: unknown;
@@ -22,7 +24,7 @@ interface DefaultingNode {
   readonly active: boolean;
 }
 
-const LEAF: DefaultingNode = { nullable: true, hasDefault: false, active: false };
+const LEAF: DefaultingNode = { defaulted: [], nullable: true, hasDefault: false, active: false };
 
 function prepare(schema: unknown, depth = 0): DefaultingNode {
   if (!isObj(schema) || depth > 64) return LEAF;
@@ -35,6 +37,7 @@ function prepare(schema: unknown, depth = 0): DefaultingNode {
   const children = [...(properties?.values() ?? []), ...(additionalProperties ? [additionalProperties] : []), ...(items ? [items] : [])];
   return {
     properties,
+    defaulted: [...(properties ?? [])].filter(([, p]) => p.hasDefault),
     additionalProperties,
     items,
     nullable: schema.nullable === true,
@@ -74,28 +77,26 @@ function defaultNode(value: unknown, node: DefaultingNode): unknown {
     if (v === undefined) delete out[key];
     else out[key] = v;
   };
-  if (node.properties) {
-    for (const [key, prop] of node.properties) {
-      // `undefined` is what a construct's unset prop leaves behind: absent, as in JSON.
-      const current = value[key];
-      const has = current !== undefined;
-      const nonNullableNull = has && current === null && !prop.nullable;
-      if (prop.hasDefault && (!has || nonNullableNull)) {
-        set(key, defaultNode(copyJson(prop.default), prop));
-      } else if (nonNullableNull) {
-        set(key, undefined);
-      } else if (has && prop.active) {
+  // Walk the object's own keys (few), not the schema's (a Cluster spec has about a hundred).
+  for (const key of Object.keys(value)) {
+    const current = value[key];
+    const prop = node.properties?.get(key);
+    if (prop) {
+      if (current === null && !prop.nullable) {
+        // Pruned, or replaced by the default.
+        set(key, prop.hasDefault ? defaultNode(copyJson(prop.default), prop) : undefined);
+      } else if (prop.active && current !== null && typeof current === 'object') {
         const next = defaultNode(current, prop);
         if (next !== current) set(key, next);
       }
-    }
-  }
-  if (node.additionalProperties?.active) {
-    for (const [key, current] of Object.entries(value)) {
-      if (node.properties?.has(key)) continue;
+    } else if (node.additionalProperties?.active && current !== null && typeof current === 'object') {
       const next = defaultNode(current, node.additionalProperties);
       if (next !== current) set(key, next);
     }
+  }
+  for (const [key, prop] of node.defaulted) {
+    // `undefined` is what a construct's unset prop leaves behind: absent, as in JSON.
+    if (value[key] === undefined) set(key, defaultNode(copyJson(prop.default), prop));
   }
   return out ?? value;
 }
