@@ -11,7 +11,7 @@ import { BARMAN_PLUGIN_NAME, OPERATOR_NAMESPACE } from './upstream/catalog';
 export enum BarmanPluginVersion {
   /** v0.9.0 (the seed's version; has sidecar memory and WAL-archiving CPU bugs fixed in v0.10.0/v0.11.0). */
   V0_9_0 = '0.9.0',
-  /** v0.14.0. */
+  /** v0.14.0 (supports CNPG 1.26 and later). */
   V0_14_0 = '0.14.0',
 }
 

@@ -7,12 +7,19 @@ import { OPERATOR_NAMESPACE } from './upstream/catalog';
 
 /** CloudNativePG operator releases in the catalog. */
 export enum CnpgVersion {
-  /** 1.28.0 (the seed's version; takes a target time without offset in the pod's time zone). */
+  /**
+   * 1.28.0 (the seed's version; takes a target time without offset in the pod's time zone, hands an RFC 3339 UTC
+   * target to PostgreSQL with a `Z` it refuses, and has the restore-timeline bug cloudnative-pg #10818).
+   */
   V1_28_0 = '1.28.0',
-  /** 1.28.1. */
+  /** 1.28.1 (has cloudnative-pg #10818 and #11032; prefer 1.28.4). */
   V1_28_1 = '1.28.1',
-  /** 1.29.1. */
+  /** 1.28.4: the newest 1.28 patch, with the restore-timeline fix (#10818) and the switchover fix (#11032). */
+  V1_28_4 = '1.28.4',
+  /** 1.29.1 (has cloudnative-pg #10818 and #11032; prefer 1.29.2). */
   V1_29_1 = '1.29.1',
+  /** 1.29.2: the newest 1.29 patch, with the fixes of 1.28.4. */
+  V1_29_2 = '1.29.2',
   /** 1.30.0. */
   V1_30_0 = '1.30.0',
 }

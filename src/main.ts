@@ -57,9 +57,11 @@ export class OperatorsChart extends Chart {
   public readonly plugin: BarmanPlugin;
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.operator = new CnpgOperator(this, 'Cnpg', { version: CnpgVersion.V1_28_0 });
+    // The seed's minor (1.28) at its newest patch, and the newest plugin: both fix backup and restore bugs the
+    // seed's 1.28.0 / v0.9.0 have (see the README, "Versions and advisories").
+    this.operator = new CnpgOperator(this, 'Cnpg', { version: CnpgVersion.V1_28_4 });
     new CertManager(this, 'CertManager');
-    this.plugin = new BarmanPlugin(this, 'BarmanPlugin', { version: BarmanPluginVersion.V0_9_0, operator: this.operator });
+    this.plugin = new BarmanPlugin(this, 'BarmanPlugin', { version: BarmanPluginVersion.V0_14_0, operator: this.operator });
   }
 }
 
@@ -86,7 +88,7 @@ export class DatabaseChart extends Chart {
       schedule: BackupSchedule.hourly(),
       scheduledBackupName: 'pg-backup',
       backupOwnerReference: BackupOwnerReference.SELF,
-      pluginVersion: BarmanPluginVersion.V0_9_0,
+      pluginVersion: BarmanPluginVersion.V0_14_0,
       // A PodMonitor and a PrometheusRule (the default, spelled out): needs the Prometheus Operator's CRDs.
       monitoring: Monitoring.prometheusOperator(),
     });

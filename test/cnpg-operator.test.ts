@@ -22,7 +22,9 @@ const KINDS_1_28 = {
 const EXPECTED_KINDS: Record<CnpgVersion, Record<string, number>> = {
   [CnpgVersion.V1_28_0]: KINDS_1_28,
   [CnpgVersion.V1_28_1]: KINDS_1_28,
+  [CnpgVersion.V1_28_4]: KINDS_1_28,
   [CnpgVersion.V1_29_1]: KINDS_1_28,
+  [CnpgVersion.V1_29_2]: KINDS_1_28,
   [CnpgVersion.V1_30_0]: { ...KINDS_1_28, CustomResourceDefinition: 11 },
 };
 

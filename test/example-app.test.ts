@@ -122,18 +122,18 @@ describe('example app', () => {
     expect(files['restore.k8s.yaml']).not.toMatch(/2025-12-27T|20:43:00(\.0+)?Z/);
   });
 
-  test('operators.k8s.yaml: CNPG 1.28.0, cert-manager v1.19.4 and plugin v0.9.0, cluster-scoped objects without namespace', () => {
+  test('operators.k8s.yaml: CNPG 1.28.4, cert-manager v1.19.4 and plugin v0.14.0, cluster-scoped objects without namespace', () => {
     // THEN
     const images = operators.filter(d => d.kind === 'Deployment').flatMap(d => d.spec.template.spec.containers.map((c: Doc) => c.image)).sort();
     expect(images).toEqual([
-      'ghcr.io/cloudnative-pg/cloudnative-pg:1.28.0',
-      'ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.9.0',
+      'ghcr.io/cloudnative-pg/cloudnative-pg:1.28.4',
+      'ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.14.0',
       'quay.io/jetstack/cert-manager-cainjector:v1.19.4',
       'quay.io/jetstack/cert-manager-controller:v1.19.4',
       'quay.io/jetstack/cert-manager-webhook:v1.19.4',
     ]);
     const sidecar = find(operators, 'Secret');
-    expect(Buffer.from(sidecar.data.SIDECAR_IMAGE, 'base64').toString().trim()).toBe('ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.9.0');
+    expect(Buffer.from(sidecar.data.SIDECAR_IMAGE, 'base64').toString().trim()).toBe('ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.14.0');
     for (const d of operators.filter(x => CLUSTER_SCOPED.includes(x.kind))) expect(d.metadata.namespace).toBeUndefined();
     expect(operators.filter(d => d.kind === 'Namespace').map(d => d.metadata.name).sort()).toEqual(['cert-manager', 'cnpg-system']);
     // 25 CNPG + 49 cert-manager + 17 plugin documents
@@ -144,8 +144,8 @@ describe('example app', () => {
   test('every CNPG, plugin and cert-manager object in dist/ validates against the CRDs of the versions used, unknown fields rejected', () => {
     // GIVEN every synthesized document, none of them trusted (the upstream installs included)
     const inputs = [...operators, ...database, ...restore].map(doc => ({ doc }));
-    // WHEN validated against CNPG 1.28.0, plugin 0.9.0 and cert-manager 1.19.4, as the CLI would
-    const findings = validateManifests(inputs, { cnpgVersion: '1.28.0', pluginVersion: '0.9.0', certManagerVersion: '1.19.4' });
+    // WHEN validated against CNPG 1.28.4, plugin 0.14.0 and cert-manager 1.19.4, as the CLI would
+    const findings = validateManifests(inputs, { cnpgVersion: '1.28.4', pluginVersion: '0.14.0', certManagerVersion: '1.19.4' });
     // THEN there is no finding at all, and the plugin's own cert-manager objects were among the inputs
     expect(findings.map(f => formatFinding(f))).toEqual([]);
     expect(operators.filter(d => d.apiVersion === 'cert-manager.io/v1').map(d => d.kind).sort()).toEqual(['Certificate', 'Certificate', 'Issuer']);

@@ -60,9 +60,9 @@ describe('catalog', () => {
     }
   });
 
-  test('supported versions: at least the four CNPG releases, both plugin releases, cert-manager v1.19.4', () => {
+  test('supported versions: the six CNPG releases, both plugin releases, cert-manager v1.19.4', () => {
     // GIVEN / WHEN / THEN
-    expect(supportedVersions('cnpg')).toEqual(['1.28.0', '1.28.1', '1.29.1', '1.30.0']);
+    expect(supportedVersions('cnpg')).toEqual(['1.28.0', '1.28.1', '1.28.4', '1.29.1', '1.29.2', '1.30.0']);
     expect(supportedVersions('plugin-barman-cloud')).toEqual(['0.9.0', '0.14.0']);
     expect(supportedVersions('cert-manager')).toEqual(['1.19.4']);
     expect(newestRelease('cnpg').version).toBe('1.30.0');
@@ -81,7 +81,7 @@ describe('catalog', () => {
     // GIVEN / WHEN
     const message = errorOf(() => findRelease('cnpg', '1.27.0'));
     // THEN
-    expect(message).toBe('unknown cnpg version "1.27.0"; supported: 1.28.0, 1.28.1, 1.29.1, 1.30.0');
+    expect(message).toBe('unknown cnpg version "1.27.0"; supported: 1.28.0, 1.28.1, 1.28.4, 1.29.1, 1.29.2, 1.30.0');
   });
 });
 

@@ -8,7 +8,7 @@ import { InputError, readInputPaths, showPath } from '../private/input-files';
 import { oneLine, showValue as show } from '../private/text';
 import { supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { Manifest } from '../upstream/manifest';
-import { formatFinding, validateManifests, ValidationInput } from '../validation';
+import { advisoryWarnings, formatFinding, validateManifests, ValidationInput } from '../validation';
 import { parseYamlDocuments, YamlInputError } from '../validation/yaml-reader';
 import * as recoveryWindow from './recovery-window';
 import * as restore from './restore';
@@ -188,6 +188,9 @@ function runValidate(argv: string[], io: CliIo): number {
   }
   // One write for all findings: a write per line costs a system call each on a large set.
   if (findings.length) io.stdout(findings.map(f => `${formatFinding(f, inputs[f.docIndex].source)}\n`).join(''));
+  // Known backup/restore bugs of the versions validated against (warnings: they do not change the exit code).
+  const advisories = advisoryWarnings({ cnpgVersion: args.versions.cnpg, pluginVersion: args.versions['plugin-barman-cloud'], certManagerVersion: args.versions['cert-manager'] });
+  if (advisories.length) io.stdout(advisories.map(a => `warning: ${a}\n`).join(''));
   const errors = findings.filter(f => f.severity === 'error').length;
   io.stderr(`${plural(fileCount, 'file')}, ${plural(inputs.length, 'object')}, ${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}\n`);
   return errors ? EXIT_FINDINGS : EXIT_OK;

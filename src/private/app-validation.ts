@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { show } from './errors';
 import { newestRelease, UpstreamComponent } from '../upstream/catalog';
 import { UpstreamObject } from '../upstream/include';
-import { Finding, validateManifests, ValidationInput } from '../validation';
+import { advisoryWarnings, Finding, validateManifests, ValidationInput } from '../validation';
 import { COMPONENT_LABEL } from '../validation/crds';
 
 /** How the app meets an upstream component: installed by one of our constructs, or declared as installed elsewhere. */
@@ -138,6 +138,18 @@ export class AppValidationState {
       unresolvedReferences: 'error',
       plaintextSecrets: 'error',
     });
+    // Known backup/restore bugs of the versions the app installs, on the install that pins them.
+    for (const install of this.installs) {
+      const pinned = install.component === 'cnpg' ? { cnpgVersion: install.version }
+        : install.component === 'plugin-barman-cloud' ? { pluginVersion: install.version } : { certManagerVersion: install.version };
+      for (const a of advisoryWarnings(pinned)) {
+        const line = `[${install.scope.node.path}] ${a}`;
+        if (!this.warned.has(line)) {
+          this.warned.add(line);
+          process.stderr.write(`cdk8s-cnpg warning: ${line}\n`);
+        }
+      }
+    }
     for (const f of findings) {
       const owner = owners[f.docIndex] ?? (this.all ? objects[f.docIndex] : undefined);
       if (!owner) continue;

@@ -79,7 +79,9 @@ const certManager = (version: string, sha256: string): UpstreamRelease => ({
 export const RELEASES: readonly UpstreamRelease[] = [
   cnpg('1.28.0', 'b7f53dd5353ef2e0d8c67006645ab632d68f961053c220449337c8ea5751735e'),
   cnpg('1.28.1', '25e0c33c234aef3b7c3e05c9959b183a3dff31871ad52b703d766f0a4f406f92'),
+  cnpg('1.28.4', '8f24b9163df8ff771fc398de885e6c4052f31a1289f921f9d23024eff5e8ebbe'),
   cnpg('1.29.1', 'e0c5ff41bf5b01c0775bf225929b8423d543cd23e9742e4274fe7de8499cf93a'),
+  cnpg('1.29.2', '856312bb13e64c5b03861092eac9045e45f7b7d601aafe75a9016260a762ac8a'),
   cnpg('1.30.0', 'f8bede43fe4ee0d478c2355b204a36876b2ae4faac60f2a9452280b293da3b88'),
   plugin('0.9.0', '0aaafd639ffc02e197276e525d0910dac3d8e44e1767860d28817044b33efb83', '6616c0fa917f73a3dda3832e279d92d0b9c416f129cfaea73d7760859f4f3c59'),
   plugin('0.14.0', '8d4f1719cc54891ddffd7633279ec93b5d2cc547df8684c3b84f3b156a615e7c', '10765c5924ccaaf5d3d7f6017ea58a0cd45ea467180171ce654d3eac8968a0d7'),
@@ -128,4 +130,63 @@ export function compareVersions(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return 0;
+}
+
+/**
+ * A known bug of a release that affects backups or restores, with the releases that fix it. Plain data, checked
+ * against upstream's git history and changelogs: cloudnative-pg `git log v1.28.1..v1.28.4`, plugin-barman-cloud
+ * CHANGELOG.md.
+ */
+export interface UpstreamAdvisory {
+  readonly component: UpstreamComponent;
+  /** The upstream issue or pull request, e.g. `cloudnative-pg #10818`. */
+  readonly id: string;
+  readonly url: string;
+  /** What goes wrong, in a user's words. */
+  readonly summary: string;
+  /** The catalog versions that have the bug. */
+  readonly affected: readonly string[];
+  /** The releases that fix it (the first fixed patch of each line). */
+  readonly fixedIn: readonly string[];
+}
+
+export const ADVISORIES: readonly UpstreamAdvisory[] = [
+  {
+    component: 'cnpg',
+    id: 'cloudnative-pg #10818',
+    url: 'https://github.com/cloudnative-pg/cloudnative-pg/pull/10818',
+    summary: 'a restore from an object store stops on the base backup\'s timeline and silently drops the transactions of later timelines (WAL restore refused timeline history files while the cluster timeline was unset)',
+    affected: ['1.28.0', '1.28.1', '1.29.1'],
+    fixedIn: ['1.28.4', '1.29.2', '1.30.0'],
+  },
+  {
+    component: 'cnpg',
+    id: 'cloudnative-pg #11032',
+    url: 'https://github.com/cloudnative-pg/cloudnative-pg/pull/11032',
+    summary: 'adding a WAL-archiver plugin to a running cluster with primaryUpdateMethod: switchover deadlocks it: the primary has no sidecar to archive with, cannot be demoted, and drops out of the -rw service (with #11059)',
+    affected: ['1.28.0', '1.28.1', '1.29.1'],
+    fixedIn: ['1.28.4', '1.29.2', '1.30.0'],
+  },
+  {
+    component: 'plugin-barman-cloud',
+    id: 'plugin-barman-cloud #385',
+    url: 'https://github.com/cloudnative-pg/plugin-barman-cloud/issues/385',
+    summary: 'the sidecar\'s memory grows without bound while it archives WAL (fixed by #659, which drops archived WAL from its cache)',
+    affected: ['0.9.0'],
+    fixedIn: ['0.10.0'],
+  },
+  {
+    component: 'plugin-barman-cloud',
+    id: 'plugin-barman-cloud #711/#735',
+    url: 'https://github.com/cloudnative-pg/plugin-barman-cloud/issues/735',
+    summary: 'WAL archiving is slow and costs high CPU and memory: Python recompiles its bytecode on every call in the read-only sidecar (fixed by #746)',
+    affected: ['0.9.0'],
+    fixedIn: ['0.11.0'],
+  },
+];
+
+/** The advisories that affect a release, in table order. */
+export function advisoriesFor(component: UpstreamComponent, version: string): UpstreamAdvisory[] {
+  const v = version.replace(/^v/, '');
+  return ADVISORIES.filter(a => a.component === component && a.affected.includes(v));
 }

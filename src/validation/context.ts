@@ -1,10 +1,13 @@
 import { Finding, Severity } from './finding';
-import { newestRelease, supportedVersions, UpstreamComponent } from '../upstream/catalog';
+import { compareVersions, newestRelease, supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { Manifest } from '../upstream/manifest';
 
 /** One input object, with the facts every rule needs already extracted. */
 export interface Entry {
+  /** The object as the API server would store it: CRD defaults applied, non-nullable nulls pruned. */
   readonly doc: Manifest;
+  /** The object as written, for rules whose advice depends on what the user wrote rather than on defaults. */
+  readonly written: Manifest;
   readonly index: number;
   readonly trusted: boolean;
   readonly source?: string;
@@ -33,6 +36,24 @@ export const PLUGIN_GROUP = 'barmancloud.cnpg.io';
 export function refKey(kind: string, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
 }
+
+/**
+ * Whether a CNPG behaviour is in the version under validation: released in `since`, or backported to the
+ * patch releases listed (`1.28.4` means 1.28.4 and later 1.28 patches).
+ */
+export function cnpgHas(ctx: { readonly options: ResolvedOptions }, since: string, backports: readonly string[] = []): boolean {
+  const v = ctx.options.versions.cnpg;
+  // Asked for every Cluster of a set, with a handful of distinct questions.
+  const key = `${v}\0${since}\0${backports.join(',')}`;
+  let has = cnpgHasAnswers.get(key);
+  if (has === undefined) {
+    const minor = (x: string) => x.split('.').slice(0, 2).join('.');
+    has = compareVersions(v, since) >= 0 || backports.some(b => minor(b) === minor(v) && compareVersions(v, b) >= 0);
+    cnpgHasAnswers.set(key, has);
+  }
+  return has;
+}
+const cnpgHasAnswers = new Map<string, boolean>();
 
 /** Validates a requested version against the catalog, so that a typo fails with the list of supported ones. */
 export function resolveVersion(component: UpstreamComponent, version: string | undefined): string {

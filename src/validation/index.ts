@@ -3,7 +3,9 @@
  * It imports no construct, only `../upstream/*`.
  */
 import { checkCelRules } from './cel';
-import { Entry, resolveVersion, ValidationContext } from './context';
+import { Entry, ResolvedOptions, resolveVersion, ValidationContext } from './context';
+import { componentOfGroup, lookupCrd } from './crds';
+import { applyApiServerDefaults } from './defaults';
 import { Finding, Severity } from './finding';
 import { checkObjectStores } from './object-store';
 import { checkPluginParameters } from './plugin';
@@ -14,6 +16,7 @@ import { checkSchemas } from './schema';
 import { checkPlaintextSecrets } from './secrets';
 import { checkTargetTimes } from './timestamps';
 import { checkWebhookRules } from './webhook';
+import { advisoriesFor, UpstreamComponent } from '../upstream/catalog';
 import { Manifest } from '../upstream/manifest';
 
 export type { Finding, Severity } from './finding';
@@ -50,19 +53,31 @@ export interface ValidationOptions {
   readonly plaintextSecrets?: Severity;
 }
 
-function entryOf(input: ValidationInput, index: number): Entry {
-  const doc = input.doc;
-  const apiVersion = typeof doc.apiVersion === 'string' ? doc.apiVersion : '';
+function entryOf(input: ValidationInput, index: number, versions: ResolvedOptions['versions']): Entry {
+  const written = input.doc;
+  const apiVersion = typeof written.apiVersion === 'string' ? written.apiVersion : '';
   const slash = apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+  const kind = typeof written.kind === 'string' ? written.kind : '';
+  const trusted = input.trusted === true;
+  // Every rule, the schema's included, judges what the API server would store (upstream installs are as shipped).
+  let doc = written;
+  const component = trusted ? undefined : componentOfGroup(group);
+  if (component) {
+    const lookup = lookupCrd(component, versions[component], group, kind, version);
+    if (lookup.status === 'found') doc = applyApiServerDefaults(written, lookup.crd.schema, lookup.crd.key);
+  }
   const metadata = doc.metadata;
   return {
     doc,
+    written,
     index,
-    trusted: input.trusted === true,
+    trusted,
     source: input.source,
-    kind: typeof doc.kind === 'string' ? doc.kind : '',
-    group: slash < 0 ? '' : apiVersion.slice(0, slash),
-    version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
+    kind,
+    group,
+    version,
     namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : '',
     name: typeof metadata?.name === 'string' ? metadata.name : '',
   };
@@ -73,12 +88,13 @@ function entryOf(input: ValidationInput, index: number): Entry {
  * Throws only for an unknown version in `options`; every problem with the manifests is a finding.
  */
 export function validateManifests(inputs: readonly ValidationInput[], options: ValidationOptions = {}): Finding[] {
-  const ctx = new ValidationContext(inputs.map(entryOf), {
-    versions: {
-      'cnpg': resolveVersion('cnpg', options.cnpgVersion),
-      'plugin-barman-cloud': resolveVersion('plugin-barman-cloud', options.pluginVersion),
-      'cert-manager': resolveVersion('cert-manager', options.certManagerVersion),
-    },
+  const versions: ResolvedOptions['versions'] = {
+    'cnpg': resolveVersion('cnpg', options.cnpgVersion),
+    'plugin-barman-cloud': resolveVersion('plugin-barman-cloud', options.pluginVersion),
+    'cert-manager': resolveVersion('cert-manager', options.certManagerVersion),
+  };
+  const ctx = new ValidationContext(inputs.map((input, i) => entryOf(input, i, versions)), {
+    versions,
     externalRefs: options.externalRefs ?? new Set(),
     unresolvedReferences: options.unresolvedReferences ?? 'error',
     plaintextSecrets: options.plaintextSecrets,
@@ -95,4 +111,22 @@ export function validateManifests(inputs: readonly ValidationInput[], options: V
   checkPlaintextSecrets(ctx);
   // Stable: by object, then in rule order.
   return ctx.findings.map((f, i) => ({ f, i })).sort((a, b) => a.f.docIndex - b.f.docIndex || a.i - b.i).map(x => x.f);
+}
+
+/** The names messages give the components, and the flag or enum a user changes. */
+const ADVISORY_LABEL: Readonly<Record<UpstreamComponent, string>> = { 'cnpg': 'CNPG', 'plugin-barman-cloud': 'Barman Cloud plugin', 'cert-manager': 'cert-manager' };
+
+/**
+ * One warning line per known backup/restore bug of the versions in use (`src/upstream/catalog.ts` ADVISORIES):
+ * `CNPG 1.28.0 has cloudnative-pg #10818: … — fixed in 1.28.4, 1.29.2, 1.30.0 (url)`. Versions are resolved
+ * as `validateManifests` resolves them; an unknown one throws.
+ */
+export function advisoryWarnings(options: Pick<ValidationOptions, 'cnpgVersion' | 'pluginVersion' | 'certManagerVersion'> = {}): string[] {
+  const versions: Record<UpstreamComponent, string> = {
+    'cnpg': resolveVersion('cnpg', options.cnpgVersion),
+    'plugin-barman-cloud': resolveVersion('plugin-barman-cloud', options.pluginVersion),
+    'cert-manager': resolveVersion('cert-manager', options.certManagerVersion),
+  };
+  return (Object.keys(versions) as UpstreamComponent[]).flatMap(component => advisoriesFor(component, versions[component]).map(a =>
+    `${ADVISORY_LABEL[component]} ${versions[component]} has ${a.id}: ${a.summary} — fixed in ${a.fixedIn.join(', ')}; upgrade to the newest patch of your line (${a.url})`));
 }

@@ -129,22 +129,21 @@ function checkCredentialKeys(ctx: ValidationContext, e: Entry): void {
 }
 
 /**
- * `method` omitted defaults to the deprecated in-tree barmanObjectStore ([O] api/v1/scheduledbackup_types.go,
- * backup_types.go kubebuilder default), which fails on a cluster that backs up through the plugin.
+ * `method` omitted defaults to barmanObjectStore ([O] api/v1/scheduledbackup_types.go, backup_types.go kubebuilder
+ * default), which fails on a cluster that backs up only through the plugin (the backup controller needs
+ * spec.backup.barmanObjectStore). Said only when the cluster is in the set: for a cluster we cannot see, the
+ * default may be exactly right (an in-tree backup, as in CNPG's own backup-example.yaml).
  */
 function checkBackupTarget(ctx: ValidationContext, e: Entry, cluster: Entry | undefined): void {
   const spec: Obj = isObj(e.doc.spec) ? e.doc.spec : {};
   const method = str(spec.method);
+  const written = str(dig(e.written, 'spec')?.method) !== undefined;
   const usesPlugin = cluster && barmanArchiver(cluster) && !dig(cluster.doc, 'spec', 'backup', 'barmanObjectStore');
   const fix = 'set method: plugin and pluginConfiguration: { name: "barman-cloud.cloudnative-pg.io" }';
-  if (method === undefined) {
-    const message = 'method is not set and defaults to the deprecated "barmanObjectStore"';
-    // A cluster with the in-tree barmanObjectStore is what that default is for: nothing to say.
-    const inTree = cluster && dig(cluster.doc, 'spec', 'backup', 'barmanObjectStore');
-    if (usesPlugin) ctx.error(e, 'spec.method', `${message}, but cluster ${show(cluster.name)} backs up through the barman-cloud plugin`, fix);
-    else if (!inTree) ctx.warning(e, 'spec.method', message, fix);
-  } else if (method === 'barmanObjectStore' && usesPlugin) {
-    ctx.error(e, 'spec.method', `method "barmanObjectStore" but cluster ${show(cluster.name)} has no spec.backup.barmanObjectStore (it backs up through the barman-cloud plugin)`, fix);
+  if (method === 'barmanObjectStore' && usesPlugin) {
+    ctx.error(e, 'spec.method', written
+      ? `method "barmanObjectStore" but cluster ${show(cluster.name)} has no spec.backup.barmanObjectStore (it backs up through the barman-cloud plugin)`
+      : `method is not set and defaults to "barmanObjectStore", but cluster ${show(cluster.name)} backs up through the barman-cloud plugin`, fix);
   } else if (method === 'plugin' && cluster) {
     // [O] the backup is handed to the named plugin among the cluster's loaded plugins; any other name fails.
     const name = str(dig(spec, 'pluginConfiguration')?.name);

@@ -75,10 +75,16 @@ const same = (a: ArchiveFolder, b: ArchiveFolder): boolean => a.store === b.stor
  * not after the source: almost always a surprise. An error for a replica source (a replica of its own folder
  * replicates nothing) and when the set shows the source under the external cluster's name (a Cluster of that
  * name, or one archiving under it); otherwise a warning, since a restore under a former cluster's own name reads
- * that name's folder on purpose.
+ * that name's folder on purpose. A replica source of a cluster that is the primary of its topology right now
+ * (`replica.primary` is itself, or `enabled: false`) is read only once it is demoted: a warning (the plugin's own
+ * usage.md distributed-topology example is written that way).
  */
 function checkSourceServerNames(ctx: ValidationContext, cluster: Entry): void {
-  const replicaSource = str(dig(cluster.doc, 'spec', 'replica')?.source);
+  const replica = dig(cluster.doc, 'spec', 'replica');
+  const replicaSource = str(replica?.source);
+  const self = str(replica?.self) ?? cluster.name;
+  const primary = str(replica?.primary);
+  const replicatingNow = replica?.enabled === true || (replica?.enabled === undefined && primary !== undefined && primary !== self);
   const used = new Set([str(recoveryOf(cluster)?.source), replicaSource].filter(n => n !== undefined));
   for (const source of externalClustersOf(cluster).filter(c => c.name && used.has(c.name))) {
     const plugin = isObj(source.cluster.plugin) ? source.cluster.plugin : undefined;
@@ -86,8 +92,10 @@ function checkSourceServerNames(ctx: ValidationContext, cluster: Entry): void {
     if (plugin?.name !== BARMAN_PLUGIN_NAME || str(parameters?.serverName) || source.name === cluster.name) continue;
     const known = ctx.find('Cluster', cluster.namespace, source.name!) !== undefined
       || ctx.untrusted('Cluster', CNPG_GROUP).some(c => c !== cluster && str(barmanArchiver(c)?.parameters?.serverName) === source.name);
-    ctx.report(cluster, known || source.name === replicaSource ? 'error' : 'warning', `${source.path}.plugin.parameters.serverName`,
-      `not set, so the plugin reads the folder ${show(cluster.name)} (this cluster's own name), not ${show(source.name)}`,
+    const asReplica = source.name === replicaSource;
+    const later = asReplica && !replicatingNow;
+    ctx.report(cluster, !later && (known || asReplica) ? 'error' : 'warning', `${source.path}.plugin.parameters.serverName`,
+      `not set, so the plugin ${later ? 'will read, once this cluster is demoted to a replica,' : 'reads'} the folder ${show(cluster.name)} (this cluster's own name), not ${show(source.name)}`,
       `set serverName: ${show(source.name)} (the source's server name) in the plugin parameters`);
   }
 }
@@ -100,15 +108,19 @@ export function checkArchiveSafety(ctx: ValidationContext): void {
     const archive = archiveOf(ctx, cluster);
     if (!archive) continue;
     const source = recoveryFolder(ctx, cluster);
+    // CNPG's documented opt-out ([O] pkg/utils/labels_annotations.go `skipEmptyWalArchiveCheck`; docs/src/recovery.md):
+    // the user has said the archive may hold WAL already, so this is reported, not refused.
+    const optedOut = dig(cluster.doc, 'metadata', 'annotations')?.['cnpg.io/skipEmptyWalArchiveCheck'] === 'enabled';
+    const severity = optedOut ? 'warning' : 'error';
     if (source && same(source, archive.folder)) {
-      ctx.error(cluster, archive.path, `archives WAL to ${archive.folder.description}, the same folder it restores from: it would overwrite the source's backups (or fail with "Expected empty archive")`,
-        `archive to a new folder, e.g. serverName: ${show(`${cluster.name}-2`)}`);
+      ctx.report(cluster, severity, archive.path, `archives WAL to ${archive.folder.description}, the same folder it restores from: it would overwrite the source's backups (or fail with "Expected empty archive")`,
+        `archive to a new folder, e.g. serverName: ${show(`${cluster.name}-2`)}${optedOut ? ' (cnpg.io/skipEmptyWalArchiveCheck: enabled lets it start; its WAL then joins the source\'s on a new timeline)' : ''}`);
     }
     const folderKey = `${archive.folder.store}\u0000${archive.folder.serverName}`;
     const clash = archivers.get(folderKey);
     if (clash) {
       const suggestion = archive.folder.serverName === cluster.name ? `${cluster.namespace || 'default'}-${cluster.name}` : cluster.name;
-      ctx.error(cluster, archive.path, `archives WAL to ${archive.folder.description}, where Cluster ${show(clash.namespace ? `${clash.namespace}/${clash.name}` : clash.name)} archives too: their WAL and backups would mix`,
+      ctx.report(cluster, severity, archive.path, `archives WAL to ${archive.folder.description}, where Cluster ${show(clash.namespace ? `${clash.namespace}/${clash.name}` : clash.name)} archives too: their WAL and backups would mix`,
         `give each cluster its own serverName, e.g. serverName: ${show(suggestion)}`);
     }
     if (!clash) archivers.set(folderKey, cluster);

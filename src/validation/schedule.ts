@@ -298,8 +298,13 @@ export function parseSchedule(expr: string): ParsedSchedule {
 function parseUncached(expr: string): ParsedSchedule {
   const fields = expr.split(GO_SPACES).filter(f => f !== '');
   if (!expr.startsWith('@') && fields.length === 5) {
+    // [R] parser.go: five fields are second..month (the day of week is optional), so CNPG may refuse them outright.
+    const asRead = readSpec([...fields, '*']);
+    if (asRead.kind === 'error') {
+      return { ok: false, error: `has 5 fields, and CNPG refuses it: it reads six fields, seconds first, so its ${asRead.error}`, description: 'an invalid schedule' };
+    }
     const words = inWords(`${fields.join(' ')} *`);
-    return { ok: false, error: `has 5 fields but CNPG reads 6, seconds first: it would run ${words}`, description: words };
+    return { ok: false, error: `has 5 fields but CNPG reads 6, seconds first: it would run ${words} (CNPG accepts it with only a warning; refused here on purpose)`, description: words };
   }
   const reading = readSchedule(expr);
   if (reading.kind === 'error') return { ok: false, error: reading.error, description: 'an invalid schedule' };

@@ -184,7 +184,22 @@ function introducedIn(component: UpstreamComponent, current: string, entry: Entr
   return `available from ${label} ${first} in this catalog${upstream ? ` (upstream: ${upstream})` : ''}`;
 }
 
-function describe(e: ErrorObject, where: string): { message: string; fix: string } {
+/**
+ * How to write a value of the wanted type. A boolean or number where a string is wanted is almost always YAML
+ * reading an unquoted word: Kubernetes reads YAML 1.1, where on/off/yes/no are booleans and 0755 is a number.
+ */
+function typeFix(e: ErrorObject, path: string): string {
+  const wanted = String(e.params.type);
+  if (wanted.split(',').includes('string') && (typeof e.data === 'boolean' || typeof e.data === 'number')) {
+    // PostgreSQL reads on/off as booleans; elsewhere the text "true"/"false" is the usual spelling.
+    const postgres = /^spec\.postgresql\.parameters\b/.test(path);
+    const text = typeof e.data === 'number' ? String(e.data) : postgres ? (e.data ? 'on' : 'off') : String(e.data);
+    return `quote it: ${JSON.stringify(text)} (unquoted, YAML reads ${typeof e.data === 'boolean' ? 'on/off/yes/no/true/false as a boolean' : 'it as a number'}, and the API server refuses a ${typeof e.data} here)`;
+  }
+  return `write a value of type ${wanted}`;
+}
+
+function describe(e: ErrorObject, where: string, path: string): { message: string; fix: string } {
   const schema = isObj(e.parentSchema) ? e.parentSchema : {};
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -204,7 +219,7 @@ function describe(e: ErrorObject, where: string): { message: string; fix: string
     case 'anyOf':
       return { message: `must be an integer or a string, got ${show(e.data)}`, fix: 'write a number like 5 or a string like "5%"' };
     case 'type':
-      return { message: `must be of type ${String(e.params.type)}, got ${show(e.data)}`, fix: `write a value of type ${String(e.params.type)}` };
+      return { message: `must be of type ${String(e.params.type)}, got ${show(e.data)}`, fix: typeFix(e, path) };
     case 'pattern':
       return { message: `${show(e.data)} does not match the pattern ${show(e.params.pattern)} of ${where}`, fix: 'write a value matching that pattern' };
     case 'format':
@@ -238,7 +253,7 @@ export function checkSchemas(ctx: ValidationContext): void {
     const where = `${entry.group} ${entry.kind} of ${label}`;
     for (const e of significantErrors(validate.errors ?? [])) {
       const path = errorPath(e);
-      const { message, fix } = describe(e, where);
+      const { message, fix } = describe(e, where, path);
       const newer = e.keyword === 'additionalProperties' || e.keyword === 'enum' ? introducedIn(component, release, entry, e, path) : undefined;
       if (newer) {
         ctx.error(entry, path, `${message} (${newer})`, `use a newer ${COMPONENT_LABEL[component]} version, or ${fix}`);

@@ -4,10 +4,14 @@
  * CNPG accepts ([O] machinery pkg/types/time.go `ParseTargetTime`): lib/pq's timestamp form
  * `YYYY-MM-DD HH:MM:SS[.f…][±HH[:MM[:SS]]]`, RFC 3339 (with or without fractional seconds) and
  * `YYYY-MM-DDTHH:MM:SS` without a zone. The operator then rewrites any RFC 3339 value to
- * `YYYY-MM-DD HH:MM:SS.ffffffZ07:00` ([O] `ConvertToPostgresFormat`), which Go renders with a `Z` zone for UTC,
- * and PostgreSQL refuses to start with `recovery_target_time = '… Z'` (CNPG issue #10819; UPSTREAM-FACTS §3.8).
+ * `YYYY-MM-DD HH:MM:SS.ffffffZ07:00` (machinery pkg/postgres/time/time.go `ConvertToPostgresFormat`). With
+ * machinery v0.3.1 (CNPG 1.28.0) Go renders a UTC zone as `Z`, and PostgreSQL refuses to start with
+ * `recovery_target_time = '… Z'` (CNPG issue #10819); from machinery v0.3.3 (CNPG 1.28.1, and 1.28.4, 1.29.x,
+ * 1.30.0 with v0.4.0/v0.5.0) a trailing `Z` becomes `+00:00`, so an RFC 3339 UTC time is safe there
+ * (UPSTREAM-FACTS §3.8). A string that is not RFC 3339 but ends in `Z` is refused by the webhook's
+ * `ParseTargetTime` in every version (lib/pq's form takes only numeric offsets).
  */
-import { CNPG_GROUP, dig, ValidationContext } from './context';
+import { cnpgHas, CNPG_GROUP, dig, ValidationContext } from './context';
 import { show } from './finding';
 import { compareVersions } from '../upstream/catalog';
 
@@ -127,6 +131,9 @@ export function toPostgresSafeUtc(date: Date): string {
   return formatPostgresUtc(date.getTime() * 1000);
 }
 
+/** The first CNPG whose machinery (v0.3.3) writes a UTC RFC 3339 time with `+00:00` instead of `Z`. */
+const UTC_Z_SAFE_SINCE = '1.28.1';
+
 /** Versions from which a time without a zone is read as UTC (CNPG #8937 in 1.28.1; plugin #700 in v0.10.0). */
 const UTC_DEFAULT_SINCE = { cnpg: '1.28.1', plugin: '0.10.0' };
 
@@ -143,9 +150,9 @@ export function checkTargetTimes(ctx: ValidationContext): void {
     }
     const full = parsed.postgresUtc ?? toPostgresSafeUtc(parsed.date);
     const safe = full.replace(/\.000000\+/, '+');
-    if (parsed.isRfc3339Utc) {
-      ctx.error(e, path, `${show(value)} reaches PostgreSQL as ${show(full.replace(/\+00:00$/, 'Z'))} (CNPG rewrites RFC 3339 times), and PostgreSQL refuses to start the restore with a "Z" zone (CNPG issue #10819)`,
-        `write the same instant as ${show(safe)}`);
+    if (parsed.isRfc3339Utc && !cnpgHas(ctx, UTC_Z_SAFE_SINCE)) {
+      ctx.error(e, path, `${show(value)} reaches PostgreSQL as ${show(full.replace(/\+00:00$/, 'Z'))} (CNPG ${ctx.options.versions.cnpg} rewrites RFC 3339 times), and PostgreSQL refuses to start the restore with a "Z" zone (CNPG issue #10819; fixed in ${UTC_Z_SAFE_SINCE})`,
+        `write the same instant as ${show(safe)}, or use CNPG ${UTC_Z_SAFE_SINCE} or later`);
     } else if (!parsed.hasOffset) {
       const old = compareVersions(ctx.options.versions.cnpg, UTC_DEFAULT_SINCE.cnpg) < 0 || compareVersions(ctx.options.versions['plugin-barman-cloud'], UTC_DEFAULT_SINCE.plugin) < 0;
       ctx.warning(e, path, `${show(value)} has no time zone and is taken as UTC${old ? ` only from CNPG ${UTC_DEFAULT_SINCE.cnpg} and plugin ${UTC_DEFAULT_SINCE.plugin} (older versions may read it in the pod's zone)` : ''}`,

@@ -112,7 +112,7 @@ describe('cdk8s-cnpg usage', () => {
     ['the input holds no Kubernetes object', () => ['validate', path.join(tmp, 'empty.yaml')], /empty\.yaml: no Kubernetes objects found/],
     ['a document has no apiVersion and kind', () => ['validate', path.join(tmp, 'values.yaml')], /values\.yaml: document 2 is not a Kubernetes object: no apiVersion and kind \(got \["replicas","image"\]\)/],
     ['a document has no kind', () => ['validate', path.join(tmp, 'nokind.yaml')], /nokind\.yaml: document 1 is not a Kubernetes object: no kind/],
-    ['a version is unknown', ['validate', '--cnpg-version', '1.99.0', 'x.yaml'], /unknown cnpg version "1\.99\.0" for --cnpg-version; supported: 1\.28\.0, 1\.28\.1, 1\.29\.1, 1\.30\.0/],
+    ['a version is unknown', ['validate', '--cnpg-version', '1.99.0', 'x.yaml'], /unknown cnpg version "1\.99\.0" for --cnpg-version; supported: 1\.28\.0, 1\.28\.1, 1\.28\.4, 1\.29\.1, 1\.29\.2, 1\.30\.0/],
     ['a plugin version is unknown', ['validate', '--plugin-version=0.10.0', 'x.yaml'], /supported: 0\.9\.0, 0\.14\.0/],
     ['no file is given', ['validate'], /^cdk8s-cnpg: no files given; usage: cdk8s-cnpg validate \[options\] FILE\|DIR\.\.\. \(see --help\)\n$/],
     ['a folder holds no manifests', ['validate', path.join(__dirname)], /cli: no \.yaml, \.yml or \.json files found/],

@@ -110,7 +110,7 @@ describe('options and inputs', () => {
   });
 
   test('an unknown version throws with the supported ones', () => {
-    expect(() => validate([], { cnpgVersion: '1.2.3' })).toThrow(/supported: 1.28.0, 1.28.1, 1.29.1, 1.30.0/);
+    expect(() => validate([], { cnpgVersion: '1.2.3' })).toThrow(/supported: 1.28.0, 1.28.1, 1.28.4, 1.29.1, 1.29.2, 1.30.0/);
   });
 
   test('findings carry kind, namespace, name and the input index', () => {
