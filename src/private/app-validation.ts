@@ -139,7 +139,7 @@ export class AppValidationState {
       plaintextSecrets: 'error',
     });
     // Known backup/restore bugs of the versions the app installs, on the install that pins them.
-    for (const install of this.installs) {
+    for (const install of this.versions) {
       const pinned = install.component === 'cnpg' ? { cnpgVersion: install.version }
         : install.component === 'plugin-barman-cloud' ? { pluginVersion: install.version } : { certManagerVersion: install.version };
       for (const a of advisoryWarnings(pinned)) {
