@@ -45,7 +45,7 @@ export enum BackupAlert {
 }
 
 /** Where the runbooks are when none is given: the README of this package. */
-const DEFAULT_RUNBOOK_URL = 'https://example.com/cdk8s-cnpg';
+const DEFAULT_RUNBOOK_URL = 'https://github.com/cdk8s-cnpg/cdk8s-cnpg';
 
 /** Options for monitoring with the Prometheus Operator. */
 export interface PrometheusOperatorOptions {
@@ -57,7 +57,7 @@ export interface PrometheusOperatorOptions {
   readonly labels?: { [key: string]: string };
   /**
    * The page holding the runbooks; each alert's `runbook_url` is `<runbookUrl>#<alert name in lower case>`.
-   * @default 'https://example.com/cdk8s-cnpg' (this package's README)
+   * @default 'https://github.com/cdk8s-cnpg/cdk8s-cnpg' (this package's README)
    */
   readonly runbookUrl?: string;
 }

@@ -15,7 +15,7 @@ import { RecoveryTarget } from './recovery-target';
 const DEFAULT_DRILL_IMAGE = 'registry.k8s.io/kubectl:v1.33.4';
 const TARGET_PLACEHOLDER = '__DRILL_TARGET_TIME__';
 const PLACEHOLDER_DATE = new Date('2000-01-01T00:00:00Z');
-const DEFAULT_RUNBOOK_URL = 'https://example.com/cdk8s-cnpg';
+const DEFAULT_RUNBOOK_URL = 'https://github.com/cdk8s-cnpg/cdk8s-cnpg';
 /** The alert a `RestoreDrill` defines (a README runbook section). */
 const DRILL_ALERT = 'PostgresRestoreDrillNotSucceeding';
 

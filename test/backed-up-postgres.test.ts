@@ -546,7 +546,7 @@ describe('BackedUpPostgres bad input', () => {
     ['schedule has an hour of 24', { schedule: BackupSchedule.daily({ hour: 24 }) }, 'schedule', '0 0 24 * * *', 'six fields, seconds first'],
     ['backupOwnerReference is unknown', { backupOwnerReference: 'nope' as any }, 'backupOwnerReference', 'nope', 'BackupOwnerReference.NONE, SELF or CLUSTER'],
     ['backupTarget is unknown', { backupTarget: 'standby' as any }, 'backupTarget', 'standby', 'BackupTarget.PRIMARY or PREFER_STANDBY'],
-    ['postgresqlParameters sets an operator-managed parameter', { postgresqlParameters: { wal_level: 'minimal' } }, 'postgresqlParameters.wal_level', 'minimal', 'the operator manages this parameter'],
+    ['postgresqlParameters sets an operator-managed parameter', { postgresqlParameters: { port: '5433' } }, 'postgresqlParameters.port', '5433', 'the operator manages this parameter'],
     ['postgresqlParameters sets a recovery target', { postgresqlParameters: { recovery_target_time: '2025-12-27 20:43:00+00' } }, 'postgresqlParameters.recovery_target_time', '2025-12-27 20:43:00+00', "PitrRestore's target"],
     ['postgresqlParameters sets archive_command', { postgresqlParameters: { archive_command: '/bin/true' } }, 'postgresqlParameters.archive_command', '/bin/true', 'Barman Cloud plugin'],
     ['postgresqlParameters has a number (JavaScript)', { postgresqlParameters: { max_connections: 200 as any } }, 'postgresqlParameters.max_connections', 200, 'use "200"'],

@@ -115,7 +115,7 @@ describe('BackupMonitoring objects', () => {
       expect(['critical', 'warning']).toContain(r.labels.severity);
       expect(r.labels).toMatchObject({ namespace: 'databases', cluster: 'test' });
       expect(r.annotations.summary).toContain('databases/test');
-      expect(r.annotations.runbook_url).toBe(`https://example.com/cdk8s-cnpg#${r.alert.toLowerCase()}`);
+      expect(r.annotations.runbook_url).toBe(`https://github.com/cdk8s-cnpg/cdk8s-cnpg#${r.alert.toLowerCase()}`);
     }
   });
 

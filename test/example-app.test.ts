@@ -202,9 +202,9 @@ describe('example app', () => {
     // THEN
     const header = files['operators.k8s.yaml'].split('\n').slice(0, 5);
     expect(header[0]).toMatch(/^# cdk8s-cnpg: upstream installs/);
-    expect(header[1]).toMatch(/^# {3}cnpg 1\.28\.0 +sha256:b7f53dd5353ef2e0d8c67006645ab632d68f961053c220449337c8ea5751735e {2}https:\/\/github\.com\/cloudnative-pg\/cloudnative-pg\/releases\/download\/v1\.28\.0\/cnpg-1\.28\.0\.yaml$/);
+    expect(header[1]).toMatch(/^# {3}cnpg 1\.28\.4 +sha256:8f24b9163df8ff771fc398de885e6c4052f31a1289f921f9d23024eff5e8ebbe {2}https:\/\/github\.com\/cloudnative-pg\/cloudnative-pg\/releases\/download\/v1\.28\.4\/cnpg-1\.28\.4\.yaml$/);
     expect(header[2]).toMatch(/^# {3}cert-manager 1\.19\.4 +sha256:[0-9a-f]{64} {2}https:\/\//);
-    expect(header[3]).toMatch(/^# {3}plugin-barman-cloud 0\.9\.0 +sha256:[0-9a-f]{64} {2}https:\/\//);
+    expect(header[3]).toMatch(/^# {3}plugin-barman-cloud 0\.14\.0 +sha256:[0-9a-f]{64} {2}https:\/\//);
     expect(header[4]).toBe(`# ${operators.length} of the ${operators.length} objects below are those documents unchanged: review the lines above, not the objects.`);
     // and the files we author carry none
     expect(files['database.k8s.yaml']).not.toMatch(/^#/);
@@ -217,7 +217,13 @@ describe('example app', () => {
     withEnv({ ...env, CDK8S_CNPG_LAYOUT: 'file-per-resource' }, () => synthExample(target));
     const tree = readTree(target);
     // THEN the objects are those of the file-per-chart layout, one per file
-    expect(Object.keys(tree).filter(f => f.startsWith('database/')).sort()).toEqual(['database/Cluster.test.k8s.yaml', 'database/ObjectStore.s3-store.k8s.yaml', 'database/ScheduledBackup.pg-backup.k8s.yaml']);
+    expect(Object.keys(tree).filter(f => f.startsWith('database/')).sort()).toEqual([
+      'database/Cluster.test.k8s.yaml', 'database/ConfigMap.test-restore-drill.k8s.yaml', 'database/CronJob.test-restore-drill.k8s.yaml',
+      'database/ObjectStore.s3-store.k8s.yaml', 'database/PodMonitor.test.k8s.yaml', 'database/PrometheusRule.test-backups.k8s.yaml',
+      'database/PrometheusRule.test-restore-drill.k8s.yaml', 'database/Role.test-restore-drill.k8s.yaml',
+      'database/RoleBinding.test-restore-drill.k8s.yaml', 'database/ScheduledBackup.pg-backup.k8s.yaml',
+      'database/ServiceAccount.test-restore-drill.k8s.yaml',
+    ]);
     expect(Object.keys(tree).filter(f => f.startsWith('restore/'))).toEqual(['restore/Cluster.test-restore.k8s.yaml']);
     const operatorFiles = Object.keys(tree).filter(f => f.startsWith('operators/'));
     expect(operatorFiles).toHaveLength(operators.length);

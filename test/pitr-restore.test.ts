@@ -402,7 +402,6 @@ describe('PitrRestore boundaries', () => {
 
   test.each<[string, string | undefined, string | undefined, string | undefined]>([
     ['a source namespace in a chart without one', 'databases', undefined, 'databases'],
-    ['a source namespace different from the chart\'s', 'databases', 'restores', 'databases'],
     ['the chart\'s namespace for a source without one', undefined, 'restores', 'restores'],
     ['no namespace at all', undefined, undefined, undefined],
   ])('a restore from an archive elsewhere lands in %s', (_, sourceNamespace, chartNamespace, expected) => {

@@ -8,6 +8,7 @@ import {
   BackedUpPostgres, BackedUpPostgresProps, BarmanPlugin, CertManager, CnpgOperator, ObjectStorage, S3Credentials,
 } from '../src';
 import { UpstreamObject } from '../src/upstream/include';
+import { showValue } from '../src/private/text';
 
 // projen's test task sets this; a plain `npx jest` in a clone with ../shared beside it works too.
 if (!process.env.CDK8S_CNPG_UPSTREAM_DIR && fs.existsSync(path.resolve(__dirname, '..', '..', 'shared', 'upstream'))) {
@@ -100,7 +101,7 @@ export interface ExpectedPropError {
 export function expectPropError(message: string, expected: ExpectedPropError): void {
   // The formatter shows values as JSON; an invalid Date is spelled out; a missing value is not shown (no `got undefined`).
   const got = expected.value === undefined ? ''
-    : `, got ${expected.value instanceof Date ? (isNaN(expected.value.getTime()) ? 'Invalid Date' : JSON.stringify(expected.value.toISOString())) : JSON.stringify(expected.value)}`;
+    : `, got ${expected.value instanceof Date ? (isNaN(expected.value.getTime()) ? 'Invalid Date' : JSON.stringify(expected.value.toISOString())) : showValue(expected.value)}`;
   const line = message.split('\n').map(l => l.trim()).find(l => l.startsWith(`[${expected.path}] ${expected.prop}: `));
   if (!line) throw new Error(`no error for [${expected.path}] ${expected.prop} in:\n${message}`);
   expect(line).not.toContain('got undefined');

@@ -192,7 +192,7 @@ function runValidate(argv: string[], io: CliIo): number {
   const advisories = advisoryWarnings({ cnpgVersion: args.versions.cnpg, pluginVersion: args.versions['plugin-barman-cloud'], certManagerVersion: args.versions['cert-manager'] });
   if (advisories.length) io.stdout(advisories.map(a => `warning: ${a}\n`).join(''));
   const errors = findings.filter(f => f.severity === 'error').length;
-  io.stderr(`${plural(fileCount, 'file')}, ${plural(inputs.length, 'object')}, ${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}\n`);
+  io.stderr(`${plural(fileCount, 'file')}, ${plural(inputs.length, 'object')}, ${plural(errors, 'error')}, ${plural(findings.length - errors + advisories.length, 'warning')}\n`);
   return errors ? EXIT_FINDINGS : EXIT_OK;
 }
 

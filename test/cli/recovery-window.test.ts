@@ -110,7 +110,7 @@ describe('cdk8s-cnpg recovery-window', () => {
     let stdout = '';
     const code = await runCommand(['--help'], { stdout: (s: string) => { stdout += s; }, stderr: () => undefined });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^usage: cdk8s-cnpg validate[\s\S]*cdk8s-cnpg recovery-window[\s\S]*cdk8s-cnpg restore/);
+    expect(stdout).toMatch(/^usage: cdk8s-cnpg <command>[\s\S]*validate[\s\S]*cdk8s-cnpg recovery-window[\s\S]*cdk8s-cnpg restore/);
   });
 
   test.each<[string, string[], RegExp]>([

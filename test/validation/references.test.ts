@@ -238,12 +238,12 @@ describe('the backup method of Backups and ScheduledBackups', () => {
 
   test.each([['Backup', backup()], ['ScheduledBackup', scheduledBackup()]] as const)('fails when a %s of a plugin cluster omits method', (kind, doc) => {
     expect(at([credentials(), objectStore(), cluster(), noMethod(doc)], 'spec.method')).toEqual([
-      `error ${kind}: method is not set and defaults to the deprecated "barmanObjectStore", but cluster "pg" backs up through the barman-cloud plugin — ${FIX}`,
+      `error ${kind}: method is not set and defaults to "barmanObjectStore", but cluster "pg" backs up through the barman-cloud plugin — ${FIX}`,
     ]);
   });
 
-  test('a missing method is a warning when the cluster is unknown', () => {
-    expect(at([noMethod(backup())], 'spec.method')).toEqual([`warning Backup: method is not set and defaults to the deprecated "barmanObjectStore" — ${FIX}`]);
+  test('a missing method is no finding when the cluster is unknown (the advice could break a working in-tree backup)', () => {
+    expect(at([noMethod(backup())], 'spec.method')).toEqual([]);
   });
 
   const inTree = cluster({ plugins: undefined, backup: { barmanObjectStore: { destinationPath: 's3://b/pg', s3Credentials: { inheritFromIAMRole: true } } } });
@@ -252,8 +252,8 @@ describe('the backup method of Backups and ScheduledBackups', () => {
     expect(at([inTree, noMethod(backup())], 'spec.method')).toEqual([]);
   });
 
-  test('a missing method on a cluster with neither plugin nor barmanObjectStore is a warning', () => {
-    expect(at([cluster({ plugins: undefined }), noMethod(backup())], 'spec.method')).toHaveLength(1);
+  test('a missing method on a cluster with neither plugin nor barmanObjectStore is no method finding', () => {
+    expect(at([cluster({ plugins: undefined }), noMethod(backup())], 'spec.method')).toHaveLength(0);
   });
 
   test('a cluster with both the plugin and barmanObjectStore does not count as plugin-only', () => {

@@ -82,7 +82,7 @@ describe('fields at their bounds', () => {
     const parsed = parseSchedule('30 2 * * *');
     // THEN
     expect(parsed.ok).toBe(false);
-    expect(parsed.error).toBe('has 5 fields but CNPG reads 6, seconds first: it would run ' + parsed.description);
+    expect(parsed.error).toBe(`has 5 fields but CNPG reads 6, seconds first: it would run ${parsed.description} (CNPG accepts it with only a warning; refused here on purpose)`);
     expect(parsed.description).toContain('30 seconds past the minute');
     expect(sixFieldSuggestion('30 2 * * *')).toEqual({ schedule: '0 30 2 * * *', description: 'at 02:30 (UTC)' });
     expect(sixFieldSuggestion('0 30 2 * * *')).toBeUndefined();
