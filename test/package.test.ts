@@ -4,8 +4,11 @@ import * as path from 'path';
 
 const root = path.join(__dirname, '..');
 
-/** A ceiling on the packed size, so growth is a decision: today the bundled deps and upstream data dominate. */
-const MAX_PACKED_BYTES = 5 * 1024 * 1024;
+/**
+ * A ceiling on the packed size, so growth is a decision: the bundled deps, the upstream installs (upstream-bundle/)
+ * and the data derived from them at package time (derived/: parsed manifests, compiled schema validators) dominate.
+ */
+const MAX_PACKED_BYTES = 8 * 1024 * 1024;
 
 interface PackResult {
   readonly size: number;

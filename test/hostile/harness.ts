@@ -118,7 +118,9 @@ export function expectOneLine(o: Outcome, code: 1 | 2, message: RegExp): void {
 
 /** Asserts a findings run: the exit code, within the ceilings, no crash, each finding one bounded line. */
 export function expectFindings(o: Outcome, code: 0 | 1, maxLineLength = 1500): string[] {
-  expect({ code: o.code, signal: o.signal, stderr: o.stderr }).toEqual({ code, signal: null, stderr: '' });
+  // stderr holds only the one-line summary (`1 file, 2 objects, 1 error, 0 warnings`)
+  expect({ code: o.code, signal: o.signal }).toEqual({ code, signal: null });
+  expect(o.stderr).toMatch(/^\d+ files?, \d+ objects?, \d+ errors?, \d+ warnings?\n$/);
   expect(o.maxRssMb).toBeLessThan(MEMORY_CEILING_MB);
   const lines = o.stdout.split('\n');
   expect(lines.pop()).toBe('');
