@@ -86,13 +86,17 @@ export function withOutputLock<T>(target: string, fn: () => T, options: OutputLo
   const mine = `${process.pid}\n${os.hostname()}\n${Date.now()}\n`;
   const deadline = Date.now() + (options.timeoutMs ?? 300_000);
   for (;;) {
+    // The lock appears with its content in one step (a link of a written file): a synth killed while taking it
+    // never leaves an empty lock that others could only judge by its age.
+    const pending = `${lock}.pending-${process.pid}`;
+    fs.writeFileSync(pending, mine);
     try {
-      const fd = fs.openSync(lock, 'wx');
-      fs.writeSync(fd, mine);
-      fs.closeSync(fd);
+      fs.linkSync(pending, lock);
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      fs.rmSync(pending, { force: true });
     }
     const owner = readOwner(lock);
     if (isStale(owner, lock)) {
@@ -145,7 +149,7 @@ export function removeStaleVersions(target: string): void {
   const dir = versionsDirOf(target);
   const current = currentVersion(target);
   for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-    const owner = VERSION.exec(name)?.[1] ?? LINK.exec(name)?.[1] ?? /^lock\.stale-(\d+)$/.exec(name)?.[1];
+    const owner = VERSION.exec(name)?.[1] ?? LINK.exec(name)?.[1] ?? /^lock\.(?:stale|pending)-(\d+)$/.exec(name)?.[1];
     if (owner === undefined || name === current || isAlive(Number(owner))) continue;
     fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   }
