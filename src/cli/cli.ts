@@ -10,8 +10,6 @@ import { supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { Manifest } from '../upstream/manifest';
 import { advisoryWarnings, formatFinding, validateManifests, ValidationInput } from '../validation';
 import { parseYamlDocuments, YamlInputError } from '../validation/yaml-reader';
-import * as recoveryWindow from './recovery-window';
-import * as restore from './restore';
 
 export interface CliIo {
   readonly stdout: (s: string) => void;
@@ -245,9 +243,12 @@ export function runCli(argv: string[], io: CliIo): number {
 }
 
 /** Subcommands that read archives (asynchronous), each in its own file. */
+// Loaded only when called: `restore` pulls in cdk8s and the constructs, which `validate` never needs.
 const ARCHIVE_COMMANDS: Readonly<Record<string, (argv: string[], io: CliIo) => Promise<number>>> = {
-  'recovery-window': recoveryWindow.run,
-  'restore': restore.run,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  'recovery-window': (argv, io) => (require('./recovery-window') as typeof import('./recovery-window')).run(argv, io),
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  'restore': (argv, io) => (require('./restore') as typeof import('./restore')).run(argv, io),
 };
 
 /** Runs any subcommand; resolves to the exit code. */
