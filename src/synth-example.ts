@@ -5,8 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeExampleApp } from './main';
-import { writeUpstreamHeaders } from './private/upstream-header';
 import { createStagingFolder, OutputMovedError, publishDirectory, removeStaleVersions, withOutputLock } from './private/atomic-output';
+import { writeUpstreamHeaders } from './private/upstream-header';
 
 /**
  * Synthesizes into a new version folder, adds the IAM policy, then publishes it as `outdir` in one atomic step

@@ -7,8 +7,8 @@ import * as yaml from 'js-yaml';
 import {
   BackedUpPostgres, BackedUpPostgresProps, BarmanPlugin, CertManager, CnpgOperator, ObjectStorage, S3Credentials,
 } from '../src';
-import { UpstreamObject } from '../src/upstream/include';
 import { showValue } from '../src/private/text';
+import { UpstreamObject } from '../src/upstream/include';
 
 // projen's test task sets this; a plain `npx jest` in a clone with ../shared beside it works too.
 if (!process.env.CDK8S_CNPG_UPSTREAM_DIR && fs.existsSync(path.resolve(__dirname, '..', '..', 'shared', 'upstream'))) {
