@@ -159,12 +159,13 @@ export function str(v: unknown): string | undefined {
 }
 
 /** A nested object by keys, or undefined when any step is missing or not an object. */
-export function dig(v: unknown, ...keys: string[]): Obj | undefined {
-  let cur: unknown = v;
-  for (const k of keys) {
-    if (!isObj(cur)) return undefined;
-    cur = cur[k];
-  }
+export function dig(v: unknown, k1: string, k2?: string, k3?: string, k4?: string, k5?: string): Obj | undefined {
+  // Named parameters, not a rest array: rules call this for every object of a set.
+  let cur = isObj(v) ? v[k1] : undefined;
+  if (k2 !== undefined) cur = isObj(cur) ? cur[k2] : undefined;
+  if (k3 !== undefined) cur = isObj(cur) ? cur[k3] : undefined;
+  if (k4 !== undefined) cur = isObj(cur) ? cur[k4] : undefined;
+  if (k5 !== undefined) cur = isObj(cur) ? cur[k5] : undefined;
   return obj(cur);
 }
 

@@ -8,6 +8,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Entry, isObj, ValidationContext } from './context';
 import { COMPONENT_LABEL, componentOfGroup, CrdVersion, lookupCrd } from './crds';
 import { joinPath, show } from './finding';
+import { structuralCheck, StructuralCheck } from './structural-check';
 import { compareVersions, supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { packageVersion, requireDerived, validatorIndexPath, validatorPath } from '../upstream/derived';
 import { sha256Of } from '../upstream/locate';
@@ -71,7 +72,7 @@ const compiled = new Map<string, ValidateFunction>();
 const byValidatorKey = new Map<string, ValidateFunction>();
 
 /** The JSON schema ajv compiles for a CRD version: the transformed CRD schema with our metadata schema. */
-function jsonSchemaOf(crd: CrdVersion): Record<string, unknown> {
+export function jsonSchemaOf(crd: CrdVersion): Record<string, unknown> {
   const root = toJsonSchema(crd.schema) as Record<string, unknown>;
   const properties = isObj(root.properties) ? root.properties : {};
   return { ...root, properties: { ...properties, metadata: METADATA_SCHEMA } };
@@ -102,7 +103,7 @@ function newAjv(options: object): Ajv {
  * A CRD version's validator, once per process and only for kinds present: the standalone code compiled at package
  * time (`derived/validators`, loaded with `require`) when the package has it, else compiled here in memory.
  */
-function validatorFor(crd: CrdVersion): ValidateFunction {
+export function validatorFor(crd: CrdVersion): ValidateFunction {
   let validate = compiled.get(crd.key);
   if (!validate) {
     // The package's index names the validator of each CRD version of each catalog file, so a synth neither
@@ -120,6 +121,19 @@ function validatorFor(crd: CrdVersion): ValidateFunction {
     compiled.set(crd.key, validate);
   }
   return validate;
+}
+
+/** Structural checks by CRD key; null: the schema uses what structural-check.ts does not model. */
+const structuralChecks = new Map<string, StructuralCheck | null>();
+
+/** The structural check of a CRD version's JSON schema, prepared once per process. */
+function structuralCheckFor(crd: CrdVersion): StructuralCheck | undefined {
+  let check = structuralChecks.get(crd.key);
+  if (check === undefined) {
+    check = structuralCheck(jsonSchemaOf(crd)) ?? null;
+    structuralChecks.set(crd.key, check);
+  }
+  return check ?? undefined;
 }
 
 function loadDerivedValidator(key: string): ValidateFunction | undefined {
@@ -248,6 +262,9 @@ export function checkSchemas(ctx: ValidationContext): void {
         `use apiVersion ${lookup.versions.map(v => show(`${entry.group}/${v}`)).join(' or ')}`);
       continue;
     }
+    // Most objects are valid: the structural check says so without the compiled validator, which is loaded only
+    // for an object it refuses (and then has the last word, with ajv's messages).
+    if (structuralCheckFor(lookup.crd)?.(entry.doc)) continue;
     const validate = validatorFor(lookup.crd);
     if (validate(entry.doc)) continue;
     const where = `${entry.group} ${entry.kind} of ${label}`;

@@ -15,7 +15,7 @@
  * An object annotated `cdk8s-cnpg.io/unsafe-plaintext` (what `AppCredentials.unsafePlaintext()` writes; add it by
  * escape hatch to accept a value knowingly) is exempt. Values are never echoed: messages name the field only.
  */
-import { CNPG_GROUP, Entry, isObj, PLUGIN_GROUP, str, ValidationContext } from './context';
+import { CNPG_GROUP, Entry, isObj, Obj, PLUGIN_GROUP, str, ValidationContext } from './context';
 import { joinPath, Severity, show } from './finding';
 
 /** The annotation that marks an object as knowingly carrying plaintext credentials. */
@@ -40,11 +40,17 @@ const CREDENTIAL_QUERY = /^(?:x-amz-(?:signature|credential|security-token)|x-go
 /** Env names that say the value is a credential. */
 const CREDENTIAL_ENV = /PASSWORD|PASSWD|SECRET|TOKEN|ACCESS_KEY|API_KEY|APIKEY|PRIVATE_KEY|CREDENTIAL/i;
 
+/** A fragment every token shape contains: most strings of a manifest have none, and are passed over in one test. */
+const TOKEN_HINT = /AKIA|ASIA|ABIA|ACCA|PRIVATE KEY|"private_key"|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|AIza|k_live_|AccountKey=/;
+
 /** What is wrong with one string, or undefined. The value itself is never part of the answer. */
 function credentialIn(value: string): string | undefined {
   // Every token shape is 20 characters or more; a URL with a password is longer than `a://b:c@d`.
-  if (value.length >= 20) for (const [shape, what] of TOKEN_SHAPES) if (shape.test(value)) return `holds what looks like ${what}`;
-  if (value.length < 9 || !value.includes('://')) return undefined;
+  if (value.length >= 20 && TOKEN_HINT.test(value)) {
+    for (const [shape, what] of TOKEN_SHAPES) if (shape.test(value)) return `holds what looks like ${what}`;
+  }
+  // A password in a URL comes before an `@`, a credential in its query after a `?`: without either, nothing to parse.
+  if (value.length < 9 || !value.includes('://') || !(value.includes('@') || value.includes('?'))) return undefined;
   for (const m of value.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi)) {
     let url: URL;
     try {
@@ -71,7 +77,7 @@ function referencedSecrets(doc: unknown): Set<string> {
     if (Array.isArray(node)) return node.forEach(n => visit(n, undefined));
     if (typeof node === 'string') {
       // `serverTLSSecret: "name"`, `secretName: "name"`
-      if (key && (/Secret$/.test(key) || key === 'secretName')) names.add(node);
+      if (key && (key.endsWith('Secret') || key === 'secretName')) names.add(node);
       return;
     }
     if (!isObj(node)) return;
@@ -104,34 +110,59 @@ function checkSecretValues(ctx: ValidationContext, severity: Severity, e: Entry,
   ctx.report(e, referrer ? severity : 'warning', keys[0].split('.')[0], message, fix);
 }
 
-/** Every string of an object with its path, visited once; keys of `data` in Secrets are left to `checkSecretValues`. */
+/**
+ * Every string of an object, visited once; keys of `data` in Secrets are left to `checkSecretValues`. The path of
+ * a node is kept as its segments and joined only for a finding.
+ */
 function checkStrings(ctx: ValidationContext, severity: Severity, e: Entry): void {
   const reported = new Set<string>();
+  const segments: (string | number)[] = [];
   const report = (path: string, problem: string, fix: string) => {
     if (reported.size >= 5 || reported.has(path)) return;
     reported.add(path);
     ctx.report(e, severity, path, problem, fix);
   };
-  const visit = (node: unknown, path: string, depth: number): void => {
-    if (depth > 100) return;
+  const pathOf = (...more: string[]): string => [...segments, ...more].reduce<string>((p, s) => joinPath(p, s), '');
+  const visit = (node: unknown, inEnv: boolean): void => {
+    if (segments.length > 101) return;
     if (typeof node === 'string') {
       const problem = node.length <= 1024 * 1024 ? credentialIn(node) : undefined;
-      if (problem) report(path, problem, `reference a Secret instead (for an endpoint: credentials in the object store's s3Credentials/azureCredentials); ${ACCEPT}`);
+      if (problem) report(pathOf(), problem, `reference a Secret instead (for an endpoint: credentials in the object store's s3Credentials/azureCredentials); ${ACCEPT}`);
       return;
     }
-    if (Array.isArray(node)) return node.forEach((n, i) => visit(n, joinPath(path, i), depth + 1));
-    if (!isObj(node)) return;
-    const envName = str(node.name);
-    const envValue = str(node.value);
-    if (envName !== undefined && envValue !== undefined && /(?:^|\.)env\[\d+\]$/.test(path) && CREDENTIAL_ENV.test(envName) && isLiteral(envValue)) {
-      report(joinPath(path, 'value'), `env ${show(envName)} has a literal value: a credential in plain text`,
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        segments.push(i);
+        visit(node[i], false);
+        segments.pop();
+      }
+      return;
+    }
+    const o = node as Obj;
+    if (inEnv && typeof o.name === 'string' && typeof o.value === 'string' && CREDENTIAL_ENV.test(o.name) && isLiteral(o.value)) {
+      report(pathOf('value'), `env ${show(o.name)} has a literal value: a credential in plain text`,
         `use valueFrom: { secretKeyRef: { name: "…", key: "…" } }; ${ACCEPT}`);
     }
-    for (const [k, v] of Object.entries(node)) visit(v, joinPath(path, k), depth + 1);
+    for (const k of Object.keys(o)) child(k, o[k]);
   };
-  for (const [k, v] of Object.entries(e.doc)) {
+  const child = (k: string, v: unknown): void => {
+    if (typeof v !== 'string' && (v === null || typeof v !== 'object')) return;
+    segments.push(k);
+    if (k === 'env' && Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        segments.push(i);
+        visit(v[i], true);
+        segments.pop();
+      }
+    } else {
+      visit(v, false);
+    }
+    segments.pop();
+  };
+  for (const k of Object.keys(e.doc)) {
     if (e.kind === 'Secret' && e.group === '' && (k === 'data' || k === 'stringData')) continue;
-    visit(v, k, 0);
+    child(k, e.doc[k]);
   }
 }
 

@@ -55,12 +55,14 @@ const SPECIAL_FLOATS = new Set(['.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', 
 
 // Go's strconv.ParseInt(s, 0, 64) after go-yaml removed every `_`: sign, then 0x / 0o / 0b / leading-0 octal / decimal.
 const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[0-9]+)$/;
+// What a number can start with; anything else stays a string.
+const NUMBER_FIRST = /^[-+.0-9]/;
 // go-yaml v2 resolve.go yamlStyleFloat.
 const GO_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 
 /** The number go-yaml v2 makes of a plain scalar, or undefined when it stays a string. */
 function goNumber(text: string): number | undefined {
-  if (!/^[-+.0-9]/.test(text)) return undefined;
+  if (!NUMBER_FIRST.test(text)) return undefined;
   const plain = text.replace(/_/g, '');
   if (GO_INT.test(plain)) {
     const negative = plain.startsWith('-');
@@ -78,22 +80,34 @@ function goNumber(text: string): number | undefined {
   return undefined;
 }
 
+// Every plain scalar of a file (keys included) is offered to each implicit type in turn: the first character and
+// the length rule most of them out before a set is asked.
+const BOOL_FIRST = new Set(['y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O']);
+
+function isBoolWord(data: string | null): data is string {
+  return data !== null && data.length <= 5 && BOOL_FIRST.has(data[0]) && (TRUE_WORDS.has(data) || FALSE_WORDS.has(data));
+}
+
+function isNullWord(data: string | null): boolean {
+  return data === null || data.length === 0 || (data.length <= 4 && (data === '~' || NULL_WORDS.has(data)));
+}
+
 const boolType = new jsyaml.Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && (TRUE_WORDS.has(data) || FALSE_WORDS.has(data)),
+  resolve: isBoolWord,
   construct: (data: string) => TRUE_WORDS.has(data),
 });
 
 const nullType = new jsyaml.Type('tag:yaml.org,2002:null', {
   kind: 'scalar',
-  resolve: (data: string | null) => data === null || NULL_WORDS.has(data),
+  resolve: isNullWord,
   construct: () => null,
 });
 
 /** Numbers; a special float resolves too, so that it fails with a clear message instead of becoming text. */
 const numberType = new jsyaml.Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && (SPECIAL_FLOATS.has(data) || goNumber(data) !== undefined),
+  resolve: (data: string | null) => data !== null && NUMBER_FIRST.test(data) && (SPECIAL_FLOATS.has(data) || goNumber(data) !== undefined),
   construct: (data: string) => {
     if (SPECIAL_FLOATS.has(data)) throw new NonJsonNumber(data);
     return goNumber(data);
