@@ -1,3 +1,4 @@
+import type { CrdLookup } from './crds';
 import { Finding, Severity } from './finding';
 import { compareVersions, newestRelease, supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { Manifest } from '../upstream/manifest';
@@ -18,6 +19,8 @@ export interface Entry {
   /** `''` when the object has no namespace: all such objects share the chart's "unset" namespace. */
   readonly namespace: string;
   readonly name: string;
+  /** Its CRD in the release under validation, when its group is one we validate (looked up once per object). */
+  readonly crd?: CrdLookup;
 }
 
 /** The versions and policies a validation runs with, defaults resolved. */
@@ -65,26 +68,44 @@ export function resolveVersion(component: UpstreamComponent, version: string | u
   return v;
 }
 
+/** Entries by one key, then another: lookups with no key string built per call. */
+class Index2<T> {
+  private readonly outer = new Map<string, Map<string, T>>();
+
+  public get(a: string, b: string): T | undefined {
+    return this.outer.get(a)?.get(b);
+  }
+
+  public getOrAdd(a: string, b: string, create: () => T): T {
+    let inner = this.outer.get(a);
+    if (!inner) {
+      inner = new Map();
+      this.outer.set(a, inner);
+    }
+    let value = inner.get(b);
+    if (value === undefined) {
+      value = create();
+      inner.set(b, value);
+    }
+    return value;
+  }
+}
+
 /** The set under validation: its objects indexed by kind, namespace and name, and the findings so far. */
 export class ValidationContext {
   public readonly findings: Finding[] = [];
-  private readonly index = new Map<string, Entry>();
-  private readonly byKindAndName = new Map<string, Entry[]>();
-  private readonly byKindAndNamespace = new Map<string, Entry[]>();
+  /** Kind → namespace → name → the last entry with them (as a later object replaces an earlier one on apply). */
+  private readonly index = new Index2<Map<string, Entry>>();
+  private readonly byKindAndName = new Index2<Entry[]>();
+  private readonly byKindAndNamespace = new Index2<Entry[]>();
   private readonly untrustedByKind = new Map<string, Entry[]>();
 
   constructor(public readonly entries: readonly Entry[], public readonly options: ResolvedOptions) {
     for (const e of entries) {
       if (!e.name) continue;
-      this.index.set(refKey(e.kind, e.namespace, e.name), e);
-      const key = `${e.kind}/${e.name}`;
-      const list = this.byKindAndName.get(key) ?? [];
-      list.push(e);
-      this.byKindAndName.set(key, list);
-      const nsKey = `${e.kind}/${e.namespace}`;
-      const inNamespace = this.byKindAndNamespace.get(nsKey) ?? [];
-      inNamespace.push(e);
-      this.byKindAndNamespace.set(nsKey, inNamespace);
+      this.index.getOrAdd(e.kind, e.namespace, () => new Map()).set(e.name, e);
+      this.byKindAndName.getOrAdd(e.kind, e.name, () => []).push(e);
+      this.byKindAndNamespace.getOrAdd(e.kind, e.namespace, () => []).push(e);
     }
   }
 
@@ -100,17 +121,17 @@ export class ValidationContext {
   }
 
   public find(kind: string, namespace: string, name: string): Entry | undefined {
-    return this.index.get(refKey(kind, namespace, name));
+    return this.index.get(kind, namespace)?.get(name);
   }
 
   /** Objects of that kind and name in namespaces other than the given one (to explain a namespace mismatch). */
   public elsewhere(kind: string, namespace: string, name: string): Entry[] {
-    return (this.byKindAndName.get(`${kind}/${name}`) ?? []).filter(e => e.namespace !== namespace);
+    return (this.byKindAndName.get(kind, name) ?? []).filter(e => e.namespace !== namespace);
   }
 
   /** Objects of that kind in the namespace (to tell a mistyped name from an object outside the set). */
   public inNamespace(kind: string, namespace: string): Entry[] {
-    return this.byKindAndNamespace.get(`${kind}/${namespace}`) ?? [];
+    return this.byKindAndNamespace.get(kind, namespace) ?? [];
   }
 
   public isExternal(kind: string, namespace: string, name: string): boolean {

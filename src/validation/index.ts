@@ -64,10 +64,8 @@ function entryOf(input: ValidationInput, index: number, versions: ResolvedOption
   // Every rule, the schema's included, judges what the API server would store (upstream installs are as shipped).
   let doc = written;
   const component = trusted ? undefined : componentOfGroup(group);
-  if (component) {
-    const lookup = lookupCrd(component, versions[component], group, kind, version);
-    if (lookup.status === 'found') doc = applyApiServerDefaults(written, lookup.crd.schema, lookup.crd.key);
-  }
+  const crd = component ? lookupCrd(component, versions[component], group, kind, version) : undefined;
+  if (crd?.status === 'found') doc = applyApiServerDefaults(written, crd.crd.schema, crd.crd.key);
   const metadata = doc.metadata;
   return {
     doc,
@@ -80,6 +78,7 @@ function entryOf(input: ValidationInput, index: number, versions: ResolvedOption
     version,
     namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : '',
     name: typeof metadata?.name === 'string' ? metadata.name : '',
+    crd,
   };
 }
 

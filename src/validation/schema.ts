@@ -251,7 +251,7 @@ export function checkSchemas(ctx: ValidationContext): void {
     if (!component) continue;
     const release = ctx.options.versions[component];
     const label = `${COMPONENT_LABEL[component]} ${release}`;
-    const lookup = lookupCrd(component, release, entry.group, entry.kind, entry.version);
+    const lookup = entry.crd ?? lookupCrd(component, release, entry.group, entry.kind, entry.version);
     if (lookup.status === 'unknown-kind') {
       ctx.error(entry, 'kind', `kind ${show(entry.kind)} is not defined in ${entry.group} by ${label}`,
         `use one of ${lookup.kinds.join(', ')}`);

@@ -15,7 +15,7 @@
  * An object annotated `cdk8s-cnpg.io/unsafe-plaintext` (what `AppCredentials.unsafePlaintext()` writes; add it by
  * escape hatch to accept a value knowingly) is exempt. Values are never echoed: messages name the field only.
  */
-import { CNPG_GROUP, Entry, isObj, Obj, PLUGIN_GROUP, str, ValidationContext } from './context';
+import { CNPG_GROUP, Entry, isObj, Obj, PLUGIN_GROUP, ValidationContext } from './context';
 import { joinPath, Severity, show } from './finding';
 
 /** The annotation that marks an object as knowingly carrying plaintext credentials. */
@@ -70,21 +70,30 @@ function isLiteral(value: string): boolean {
   return value.trim() !== '' && !/^\$[({][A-Za-z_][A-Za-z0-9_]*[)}]$/.test(value.trim());
 }
 
+/** A key that names a Secret object: `secret`, `*Secret`, `*SecretKeyRef`, `*SecretRef` (any case). */
+const SECRET_KEY = /secret(?:KeyRef|Ref)?$/i;
+
 /** Names of the Secrets a CNPG or plugin object references: `secret`, `*Secret`, `secretKeyRef`, `{ name, key }`. */
 function referencedSecrets(doc: unknown): Set<string> {
   const names = new Set<string>();
   const visit = (node: unknown, key: string | undefined): void => {
-    if (Array.isArray(node)) return node.forEach(n => visit(n, undefined));
     if (typeof node === 'string') {
       // `serverTLSSecret: "name"`, `secretName: "name"`
       if (key && (key.endsWith('Secret') || key === 'secretName')) names.add(node);
       return;
     }
-    if (!isObj(node)) return;
-    const name = str(node.name);
-    if (name && key && /secret(?:KeyRef|Ref)?$/i.test(key)) names.add(name);
-    if (name && str(node.key) !== undefined && Object.keys(node).every(k => k === 'name' || k === 'key' || k === 'optional')) names.add(name);
-    for (const [k, v] of Object.entries(node)) if (typeof v === 'object' || typeof v === 'string') visit(v, k);
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item, undefined);
+      return;
+    }
+    const o = node as Obj;
+    const name = o.name;
+    if (typeof name === 'string' && name) {
+      if (key && SECRET_KEY.test(key)) names.add(name);
+      if (typeof o.key === 'string' && Object.keys(o).every(k => k === 'name' || k === 'key' || k === 'optional')) names.add(name);
+    }
+    for (const k of Object.keys(o)) visit(o[k], k);
   };
   visit(isObj(doc) ? (doc as Record<string, unknown>).spec : undefined, undefined);
   return names;
