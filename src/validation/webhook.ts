@@ -191,6 +191,12 @@ function checkRecoveryTarget(ctx: ValidationContext, e: Entry): void {
     if (/[\u0000-\u001f\u007f]/.test(name)) {
       ctx.error(e, `${base}.targetName`, `restore point name ${show(name)} contains control characters${stricter}`, 'remove them');
     }
+    // api/v1/cluster_funcs.go BuildPostgresOptions writes `recovery_target_name = '%v'` unescaped up to 1.28.2 and in
+    // 1.29.0; from 1.28.3 and 1.29.1 configfile.RenderPostgresConfiguration escapes the value.
+    if (/['\\]/.test(name) && !cnpgHas(ctx, '1.29.1', ['1.28.3'])) {
+      ctx.error(e, `${base}.targetName`, `restore point name ${show(name)} contains ${name.includes("'") ? 'a quote' : 'a backslash'}, which CNPG ${ctx.options.versions.cnpg} writes unescaped into the recovery configuration, so PostgreSQL ${name.includes("'") ? 'refuses to start' : 'looks for another name'} (CNPG accepts it; stricter on purpose, fixed upstream in 1.28.3/1.29.1)`,
+        'create and use a restore point name without quotes or backslashes, or upgrade CNPG to 1.28.4 or later');
+    }
   }
   const tli = target.targetTLI;
   if (tli !== undefined && tli !== '' && !(tli === 'latest' || (typeof tli === 'string' && /^[+]?\d+$/.test(tli) && Number(tli) > 0))) {

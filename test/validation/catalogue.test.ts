@@ -76,6 +76,8 @@ const webhookCases: Record<string, Case> = {
   'targetXID is negative': { docs: target({ targetXID: '-1', backupID: '20251227T030000' }), path: 'spec.bootstrap.recovery.recoveryTarget.targetXID', message: '"-1" is not a 32-bit unsigned transaction id' },
   'targetXID overflows 32 bits': { docs: target({ targetXID: '4294967296', backupID: '20251227T030000' }), path: 'spec.bootstrap.recovery.recoveryTarget.targetXID', message: 'is not a 32-bit unsigned transaction id' },
   'targetName is 64 bytes': { docs: target({ targetName: 'r'.repeat(64), backupID: '20251227T030000' }), path: 'spec.bootstrap.recovery.recoveryTarget.targetName', message: 'has 64 bytes, PostgreSQL allows at most 63' },
+  'targetName has a quote, which CNPG 1.28.1 writes unescaped': { docs: target({ targetName: "bob's point", backupID: '20251227T030000' }), options: { cnpgVersion: '1.28.1' }, path: 'spec.bootstrap.recovery.recoveryTarget.targetName', message: 'contains a quote, which CNPG 1.28.1 writes unescaped into the recovery configuration, so PostgreSQL refuses to start (CNPG accepts it; stricter on purpose' },
+  'targetName has a backslash, which CNPG 1.28.0 writes unescaped': { docs: target({ targetName: 'a\\b', backupID: '20251227T030000' }), options: { cnpgVersion: '1.28.0' }, path: 'spec.bootstrap.recovery.recoveryTarget.targetName', message: 'contains a backslash' },
   'targetName has a control character': { docs: target({ targetName: 'before\nmigration', backupID: '20251227T030000' }), path: 'spec.bootstrap.recovery.recoveryTarget.targetName', message: 'contains control characters' },
   'targetImmediate from an object store without backupID': { docs: target({ targetImmediate: true }), path: 'spec.bootstrap.recovery.recoveryTarget.backupID', message: 'targetImmediate needs backupID' },
   'targetName from an object store without backupID': { docs: target({ targetName: 'before-migration' }), path: 'spec.bootstrap.recovery.recoveryTarget.backupID', message: 'targetName needs backupID' },
@@ -201,3 +203,19 @@ describe('the catalogue of invalid inputs', () => {
   });
 });
 
+
+describe('restore point names with quotes and backslashes', () => {
+  test.each(['1.28.4', '1.29.1', '1.29.2', '1.30.0'])('are fine at CNPG %s, which escapes them (configfile.RenderPostgresConfiguration)', cnpgVersion => {
+    for (const targetName of ["bob's point", 'a\\b']) {
+      const findings = validate(target({ targetName, backupID: '20251227T030000' }), { cnpgVersion });
+      expect(findings.filter(f => f.path.endsWith('targetName'))).toEqual([]);
+    }
+  });
+
+  test.each(['1.28.0', '1.28.1'])('are errors at CNPG %s, and a plain name is not', cnpgVersion => {
+    const plain = validate(target({ targetName: 'before-migration', backupID: '20251227T030000' }), { cnpgVersion });
+    expect(plain.filter(f => f.path.endsWith('targetName'))).toEqual([]);
+    const quoted = validate(target({ targetName: "bob's", backupID: '20251227T030000' }), { cnpgVersion });
+    expect(quoted.filter(f => f.path.endsWith('targetName')).map(f => f.severity)).toEqual(['error']);
+  });
+});
