@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { UpstreamRelease } from './catalog';
+import { packageRoot } from './derived';
 import type { Manifest } from './manifest';
 import { InputError, readJsonFile, readTextFile } from '../private/input-files';
 
@@ -47,17 +48,6 @@ export interface LocatedManifest {
   readonly sha256: string;
   /** The objects, when verifying needed them (a pinned release formatted differently, a first use). */
   readonly verifiedDocs?: Manifest[];
-}
-
-/** The package root, found from this file in src/upstream (ts-jest) or lib/src/upstream (compiled). */
-function packageRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) return __dirname;
-    dir = parent;
-  }
-  return dir;
 }
 
 /** The user cache: `$XDG_CACHE_HOME/cdk8s-cnpg` or `~/.cache/cdk8s-cnpg`. */
