@@ -3,7 +3,7 @@
  * against an archive of real WAL (test/recovery/fixtures) served by s3rver on 127.0.0.1.
  */
 import { runCommand } from '../../src/cli/cli';
-import { backupInfo, FIXTURE_BACKUP, FixtureArchive } from '../recovery/fixture-archive';
+import { backupInfo, BACKUPS_NEEDING_A_PIN, FIXTURE_BACKUP, FixtureArchive } from '../recovery/fixture-archive';
 import { putObject, S3_ENV, startS3 } from '../recovery/s3-helpers';
 
 let s3: Awaited<ReturnType<typeof startS3>>;
@@ -150,15 +150,7 @@ describe('cdk8s-cnpg recovery-window', () => {
   });
 
   test('GIVEN a CNPG choice that fails THEN the JSON names the backup to pin', async () => {
-    const stray = backupInfo({
-      beginTime: '2026-12-02 04:19:22.000000+00:00',
-      endTime: '2026-12-02 04:19:22.100000+00:00',
-      beginXlog: '0/D00028',
-      endXlog: '0/D00100',
-      beginWal: '00000001000000000000000D',
-      endWal: '00000001000000000000000D',
-    });
-    const pinned = new FixtureArchive({ server: 'pinned', backups: { '20261202T041914': FIXTURE_BACKUP, '20261202T041922': stray } });
+    const pinned = new FixtureArchive({ server: 'pinned', backups: BACKUPS_NEEDING_A_PIN });
     for (const [key, body] of pinned.objects) await putObject(s3.server.endpointUrl, 'bucket', key, body);
     const { code, stdout } = await archive('pinned', '--json', '--target-time', '2026-12-02T04:19:22.53Z');
     expect(code).toBe(0);

@@ -9,7 +9,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { BackedUpPostgres, ObjectStorage, PitrRestore, RecoverySource, RecoveryTarget, S3Credentials } from '../../src';
 import { runCommand } from '../../src/cli/cli';
-import { backupInfo, FIXTURE_BACKUP, FixtureArchive } from '../recovery/fixture-archive';
+import { backupInfo, BACKUPS_NEEDING_A_PIN, FIXTURE_BACKUP, FixtureArchive } from '../recovery/fixture-archive';
 import { putObject, S3_ENV, startS3 } from '../recovery/s3-helpers';
 import '../util';
 
@@ -19,15 +19,7 @@ let work: string;
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-restore-'));
   s3 = await startS3(['bucket']);
-  const stray = backupInfo({
-    beginTime: '2026-12-02 04:19:22.000000+00:00',
-    endTime: '2026-12-02 04:19:22.100000+00:00',
-    beginXlog: '0/D00028',
-    endXlog: '0/D00100',
-    beginWal: '00000001000000000000000D',
-    endWal: '00000001000000000000000D',
-  });
-  for (const archive of [new FixtureArchive({ server: 'db' }), new FixtureArchive({ server: 'pinned', backups: { '20261202T041914': FIXTURE_BACKUP, '20261202T041922': stray } })]) {
+  for (const archive of [new FixtureArchive({ server: 'db' }), new FixtureArchive({ server: 'pinned', backups: BACKUPS_NEEDING_A_PIN })]) {
     for (const [key, body] of archive.objects) await putObject(s3.server.endpointUrl, 'bucket', key, body);
   }
 }, 120_000);

@@ -57,6 +57,22 @@ export const FIXTURE_BACKUP = backupInfo({
   name: 'backup-20261202041914',
 });
 
+/**
+ * A backup of timeline 1 taken after timeline 2 branched off (at 0/D000A0): CNPG picks it by time for a target
+ * after it, but recovery along timeline 2 cannot use it, so the older FIXTURE_BACKUP must be pinned.
+ */
+export const STRAY_TIMELINE_1_BACKUP = backupInfo({
+  beginTime: '2026-12-02 04:19:22.000000+00:00',
+  endTime: '2026-12-02 04:19:22.100000+00:00',
+  beginXlog: '0/D00028',
+  endXlog: '0/D00100',
+  beginWal: '00000001000000000000000D',
+  endWal: '00000001000000000000000D',
+});
+
+/** The backups of an archive where CNPG's own choice fails and the older backup must be pinned. */
+export const BACKUPS_NEEDING_A_PIN: Readonly<Record<string, string>> = { '20261202T041914': FIXTURE_BACKUP, '20261202T041922': STRAY_TIMELINE_1_BACKUP };
+
 /** An archive at `s3://bucket/pg/<server>/` from the fixture files, with the given backups and without some files. */
 export class FixtureArchive implements ObjectReader {
   public readonly objects = new Map<string, Buffer>();

@@ -1,4 +1,4 @@
-import { backupInfo, FIXTURE_BACKUP, FixtureArchive } from './fixture-archive';
+import { backupInfo, BACKUPS_NEEDING_A_PIN, FIXTURE_BACKUP, FixtureArchive } from './fixture-archive';
 import { LIMITS, readCatalog, readSegment } from '../../src/recovery/archive';
 import { formatLsn, parseLsn } from '../../src/recovery/lsn';
 import { formatMicros, parseTimestamp } from '../../src/recovery/time';
@@ -77,17 +77,7 @@ describe('analyseWindow', () => {
   });
 
   test('GIVEN a newer backup that CNPG picks but that is not on the target timeline\'s history THEN the older one is pinned', async () => {
-    // A backup of timeline 1 taken after timeline 2 branched off (at 0/D000A0): CNPG picks it by time; recovery
-    // along timeline 2 cannot use it.
-    const stray = backupInfo({
-      beginTime: '2026-12-02 04:19:22.000000+00:00',
-      endTime: '2026-12-02 04:19:22.100000+00:00',
-      beginXlog: '0/D00028',
-      endXlog: '0/D00100',
-      beginWal: '00000001000000000000000D',
-      endWal: '00000001000000000000000D',
-    });
-    const { window } = await analyse(new FixtureArchive({ backups: { '20261202T041914': FIXTURE_BACKUP, '20261202T041922': stray } }), {
+    const { window } = await analyse(new FixtureArchive({ backups: BACKUPS_NEEDING_A_PIN }), {
       target: { time: at('2026-12-02T04:19:22.53+00:00') },
     });
     expect(window.verdict).toMatchObject({ recoverable: true, backupId: '20261202T041914', cnpgWouldChoose: '20261202T041922', pinBackupId: true });
