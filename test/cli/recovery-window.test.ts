@@ -3,7 +3,7 @@
  * against an archive of real WAL (test/recovery/fixtures) served by s3rver on 127.0.0.1.
  */
 import { runCommand } from '../../src/cli/cli';
-import { backupInfo, BACKUPS_NEEDING_A_PIN, FIXTURE_BACKUP, FixtureArchive } from '../recovery/fixture-archive';
+import { BACKUPS_NEEDING_A_PIN, FixtureArchive } from '../recovery/fixture-archive';
 import { putObject, S3_ENV, startS3 } from '../recovery/s3-helpers';
 
 let s3: Awaited<ReturnType<typeof startS3>>;

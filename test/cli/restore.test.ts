@@ -9,7 +9,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { BackedUpPostgres, ObjectStorage, PitrRestore, RecoverySource, RecoveryTarget, S3Credentials } from '../../src';
 import { runCommand } from '../../src/cli/cli';
-import { backupInfo, BACKUPS_NEEDING_A_PIN, FIXTURE_BACKUP, FixtureArchive } from '../recovery/fixture-archive';
+import { BACKUPS_NEEDING_A_PIN, FixtureArchive } from '../recovery/fixture-archive';
 import { putObject, S3_ENV, startS3 } from '../recovery/s3-helpers';
 import '../util';
 
