@@ -46,17 +46,22 @@ export function refKey(kind: string, namespace: string, name: string): string {
  */
 export function cnpgHas(ctx: { readonly options: ResolvedOptions }, since: string, backports: readonly string[] = []): boolean {
   const v = ctx.options.versions.cnpg;
-  // Asked for every Cluster of a set, with a handful of distinct questions.
-  const key = `${v}\0${since}\0${backports.join(',')}`;
-  let has = cnpgHasAnswers.get(key);
+  // Asked for every Cluster of a set, with a handful of distinct questions: answers by version, then question.
+  let answers = cnpgHasAnswers.get(v);
+  if (!answers) {
+    answers = new Map();
+    cnpgHasAnswers.set(v, answers);
+  }
+  const question = backports.length === 0 ? since : `${since}|${backports.join(',')}`;
+  let has = answers.get(question);
   if (has === undefined) {
     const minor = (x: string) => x.split('.').slice(0, 2).join('.');
     has = compareVersions(v, since) >= 0 || backports.some(b => minor(b) === minor(v) && compareVersions(v, b) >= 0);
-    cnpgHasAnswers.set(key, has);
+    answers.set(question, has);
   }
   return has;
 }
-const cnpgHasAnswers = new Map<string, boolean>();
+const cnpgHasAnswers = new Map<string, Map<string, boolean>>();
 
 /** Validates a requested version against the catalog, so that a typo fails with the list of supported ones. */
 export function resolveVersion(component: UpstreamComponent, version: string | undefined): string {

@@ -17,8 +17,8 @@ interface ArchiveFolder {
   /** The destinationPath (normalised), or the ObjectStore's identity when its definition is not in the set. */
   readonly store: string;
   readonly serverName: string;
-  /** For messages. */
-  readonly description: string;
+  /** For messages (built only for one). */
+  readonly describe: () => string;
 }
 
 function normalisePath(path: string): string {
@@ -29,8 +29,8 @@ function pluginFolder(ctx: ValidationContext, cluster: Entry, objectName: string
   const store = ctx.find('ObjectStore', cluster.namespace, objectName);
   const destination = str(dig(store?.doc, 'spec', 'configuration')?.destinationPath);
   return destination
-    ? { store: normalisePath(destination), serverName, description: `${show(destination)} server ${show(serverName)}` }
-    : { store: `ObjectStore ${cluster.namespace}/${objectName}`, serverName, description: `ObjectStore ${show(objectName)} server ${show(serverName)}` };
+    ? { store: normalisePath(destination), serverName, describe: () => `${show(destination)} server ${show(serverName)}` }
+    : { store: `ObjectStore ${cluster.namespace}/${objectName}`, serverName, describe: () => `ObjectStore ${show(objectName)} server ${show(serverName)}` };
 }
 
 /** Where a cluster archives WAL, with the path of the setting that decides it. */
@@ -45,7 +45,7 @@ function archiveOf(ctx: ValidationContext, cluster: Entry): { folder: ArchiveFol
   const destination = str(inTree?.destinationPath);
   if (inTree && destination) {
     const serverName = str(inTree.serverName) || cluster.name;
-    return { folder: { store: normalisePath(destination), serverName, description: `${show(destination)} server ${show(serverName)}` }, path: 'spec.backup.barmanObjectStore.serverName' };
+    return { folder: { store: normalisePath(destination), serverName, describe: () => `${show(destination)} server ${show(serverName)}` }, path: 'spec.backup.barmanObjectStore.serverName' };
   }
   return undefined;
 }
@@ -63,7 +63,7 @@ function recoveryFolder(ctx: ValidationContext, cluster: Entry): ArchiveFolder |
   const destination = str(inTree?.destinationPath);
   if (inTree && destination) {
     const serverName = str(inTree.serverName) || source.name;
-    return { store: normalisePath(destination), serverName, description: `${show(destination)} server ${show(serverName)}` };
+    return { store: normalisePath(destination), serverName, describe: () => `${show(destination)} server ${show(serverName)}` };
   }
   return undefined;
 }
@@ -113,14 +113,14 @@ export function checkArchiveSafety(ctx: ValidationContext): void {
     const optedOut = dig(cluster.doc, 'metadata', 'annotations')?.['cnpg.io/skipEmptyWalArchiveCheck'] === 'enabled';
     const severity = optedOut ? 'warning' : 'error';
     if (source && same(source, archive.folder)) {
-      ctx.report(cluster, severity, archive.path, `archives WAL to ${archive.folder.description}, the same folder it restores from: it would overwrite the source's backups (or fail with "Expected empty archive")`,
+      ctx.report(cluster, severity, archive.path, `archives WAL to ${archive.folder.describe()}, the same folder it restores from: it would overwrite the source's backups (or fail with "Expected empty archive")`,
         `archive to a new folder, e.g. serverName: ${show(`${cluster.name}-2`)}${optedOut ? ' (cnpg.io/skipEmptyWalArchiveCheck: enabled lets it start; its WAL then joins the source\'s on a new timeline)' : ''}`);
     }
     const folderKey = `${archive.folder.store}\u0000${archive.folder.serverName}`;
     const clash = archivers.get(folderKey);
     if (clash) {
       const suggestion = archive.folder.serverName === cluster.name ? `${cluster.namespace || 'default'}-${cluster.name}` : cluster.name;
-      ctx.report(cluster, severity, archive.path, `archives WAL to ${archive.folder.description}, where Cluster ${show(clash.namespace ? `${clash.namespace}/${clash.name}` : clash.name)} archives too: their WAL and backups would mix`,
+      ctx.report(cluster, severity, archive.path, `archives WAL to ${archive.folder.describe()}, where Cluster ${show(clash.namespace ? `${clash.namespace}/${clash.name}` : clash.name)} archives too: their WAL and backups would mix`,
         `give each cluster its own serverName, e.g. serverName: ${show(suggestion)}`);
     }
     if (!clash) archivers.set(folderKey, cluster);
