@@ -123,17 +123,17 @@ export function validatorFor(crd: CrdVersion): ValidateFunction {
   return validate;
 }
 
-/** Structural checks by CRD key; null: the schema uses what structural-check.ts does not model. */
-const structuralChecks = new Map<string, StructuralCheck | null>();
+/** Structural checks by CRD key. */
+const structuralChecks = new Map<string, StructuralCheck>();
 
-/** The structural check of a CRD version's JSON schema, prepared once per process. */
-function structuralCheckFor(crd: CrdVersion): StructuralCheck | undefined {
+/** The structural check of a CRD version's JSON schema, made once per process (its nodes prepared as reached). */
+function structuralCheckFor(crd: CrdVersion): StructuralCheck {
   let check = structuralChecks.get(crd.key);
-  if (check === undefined) {
-    check = structuralCheck(jsonSchemaOf(crd)) ?? null;
+  if (!check) {
+    check = structuralCheck(jsonSchemaOf(crd));
     structuralChecks.set(crd.key, check);
   }
-  return check ?? undefined;
+  return check;
 }
 
 function loadDerivedValidator(key: string): ValidateFunction | undefined {
@@ -264,7 +264,7 @@ export function checkSchemas(ctx: ValidationContext): void {
     }
     // Most objects are valid: the structural check says so without the compiled validator, which is loaded only
     // for an object it refuses (and then has the last word, with ajv's messages).
-    if (structuralCheckFor(lookup.crd)?.(entry.doc)) continue;
+    if (structuralCheckFor(lookup.crd)(entry.doc)) continue;
     const validate = validatorFor(lookup.crd);
     if (validate(entry.doc)) continue;
     const where = `${entry.group} ${entry.kind} of ${label}`;

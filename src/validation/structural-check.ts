@@ -6,26 +6,34 @@
  * It reads the same transformed schema the ajv validator is compiled from (`jsonSchemaOf` in schema.ts) and
  * answers exactly as ajv does with our options (draft-07 keywords, `strict: false`, unicode lengths and `u`
  * patterns, the `ajv-formats` full formats): the keywords the CRDs of the catalog use are implemented here with
- * ajv's semantics, and a schema with any other keyword is not prepared at all (its objects always go to ajv). Every
- * error message still comes from ajv: an object this check refuses is validated again by the compiled code, so a
- * disagreement could only cost time, never a finding. test/validation/structural-check.test.ts holds the two to
+ * ajv's semantics, and an object that reaches a part of a schema with any other keyword is refused (so ajv
+ * decides it). Every error message still comes from ajv: an object this check refuses is validated again by the
+ * compiled code, so only a wrong "yes" could matter, and a "yes" is given only where ajv's answer is known. test/validation/structural-check.test.ts holds the two to
  * the same answer on every object of the corpus at every catalog version, and on thousands of mutated ones.
  */
 import ucs2length from 'ajv/dist/runtime/ucs2length';
 import { fullFormats } from 'ajv-formats/dist/formats';
 
 /**
- * A schema node, prepared once: what ajv would check, in a form that is cheap to walk. Every node has every field
- * (in the same order), so the walk sees one object shape.
+ * A schema node, prepared when an object first reaches it (most of a Cluster schema, affinity and volume sources,
+ * is never reached): what ajv would check there, in a form that is cheap to walk. A node with a keyword this module
+ * does not model is `unsure`, and an object that reaches it is refused here, which sends it to ajv. That is exact:
+ * ajv applies a subschema's keywords only to data at that place, so the nodes no object reaches change no answer.
  */
 class Node {
+  public unsure = false;
   /** Allowed JSON types (`integer` and `number` as ajv tells them apart); undefined: any. */
   public types: ReadonlySet<string> | undefined = undefined;
-  public properties: ReadonlyMap<string, Node> | undefined = undefined;
-  /** `false`: no other key; a node: every other key's value; undefined: anything. */
-  public additional: Node | false | undefined = undefined;
+  /** The raw `properties` map, and its prepared nodes by name. */
+  public rawProperties: Record<string, unknown> | undefined = undefined;
+  public properties: Map<string, Node> | undefined = undefined;
+  /** Raw `additionalProperties`: `false`, a schema, or undefined (anything). */
+  public rawAdditional: unknown = undefined;
+  public additional: Node | undefined = undefined;
   public required: readonly string[] | undefined = undefined;
-  public items: Node | false | undefined = undefined;
+  public rawItems: unknown = undefined;
+  public items: Node | undefined = undefined;
+  public rawAnyOf: readonly unknown[] | undefined = undefined;
   public anyOf: readonly Node[] | undefined = undefined;
   public enumValues: readonly unknown[] | undefined = undefined;
   public pattern: RegExp | undefined = undefined;
@@ -44,15 +52,12 @@ interface Format {
   readonly test: (value: never) => boolean;
 }
 
-/** A branch of `anyOf` written as `false`: never valid. */
-const NEVER: Node = Object.assign(new Node(), { types: new Set<string>() });
-
-/** A schema this module does not answer for. */
-class Unsupported extends Error {}
-
 /** Keywords ajv ignores without useDefaults and with strict: false, and that change no verdict. */
 const ANNOTATIONS = new Set(['description', 'default', 'title', 'example', 'examples', '$comment']);
 const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
+
+/** A schema (or part of one) this module does not model. */
+class Unsupported extends Error {}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -78,13 +83,11 @@ function formatOf(name: unknown): Format | undefined {
   throw new Unsupported();
 }
 
-function prepare(schema: unknown, depth: number): Node | false {
-  if (schema === true) return new Node();
-  if (schema === false) return false;
-  if (!isRecord(schema) || depth > 200) throw new Unsupported();
-  const node = new Node();
-  for (const [key, value] of Object.entries(schema)) {
+/** The keywords of one schema node (its subschemas are prepared when reached). */
+function readKeywords(node: Node, schema: Record<string, unknown>): void {
+  for (const key of Object.keys(schema)) {
     if (ANNOTATIONS.has(key)) continue;
+    const value = schema[key];
     switch (key) {
       case 'type': {
         const types = Array.isArray(value) ? value : [value];
@@ -92,38 +95,27 @@ function prepare(schema: unknown, depth: number): Node | false {
         node.types = new Set(types as string[]);
         break;
       }
-      case 'properties': {
+      case 'properties':
         if (!isRecord(value)) throw new Unsupported();
-        const properties = new Map<string, Node>();
-        for (const [name, sub] of Object.entries(value)) {
-          // ajv reads `data[name]`, which finds Object.prototype's members on every object: not modelled here.
-          if (name in Object.prototype) throw new Unsupported();
-          const prepared = prepare(sub, depth + 1);
-          if (prepared === false) throw new Unsupported();
-          properties.set(name, prepared);
-        }
-        node.properties = properties;
+        // ajv reads `data[name]`, which finds Object.prototype's members on every object: not modelled here.
+        for (const name of Object.keys(value)) if (name in Object.prototype) throw new Unsupported();
+        node.rawProperties = value;
+        node.properties = new Map();
         break;
-      }
-      case 'additionalProperties': {
-        if (value === true) break;
-        node.additional = prepare(value, depth + 1);
+      case 'additionalProperties':
+        if (value !== true) node.rawAdditional = value;
         break;
-      }
       case 'required':
         if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) throw new Unsupported();
         node.required = value as string[];
         break;
       case 'items':
         if (Array.isArray(value)) throw new Unsupported();
-        node.items = prepare(value, depth + 1);
+        node.rawItems = value;
         break;
       case 'anyOf':
         if (!Array.isArray(value) || value.length === 0) throw new Unsupported();
-        node.anyOf = value.map(v => {
-          const branch = prepare(v, depth + 1);
-          return branch === false ? NEVER : branch;
-        });
+        node.rawAnyOf = value;
         break;
       case 'enum':
         if (!Array.isArray(value) || !value.every(v => v === null || typeof v !== 'object')) throw new Unsupported();
@@ -150,7 +142,40 @@ function prepare(schema: unknown, depth: number): Node | false {
         throw new Unsupported();
     }
   }
+}
+
+/** A schema `false` (nothing is valid): every type refused. */
+function never(): Node {
+  const node = new Node();
+  node.types = new Set();
   return node;
+}
+
+/** Prepares one node of a schema: its own keywords now, its subschemas when reached. */
+function prepare(schema: unknown): Node {
+  if (schema === true) return new Node();
+  if (schema === false) return never();
+  const node = new Node();
+  if (!isRecord(schema)) {
+    node.unsure = true;
+    return node;
+  }
+  try {
+    readKeywords(node, schema);
+  } catch (e) {
+    if (!(e instanceof Unsupported)) throw e;
+    node.unsure = true;
+  }
+  return node;
+}
+
+function propertyNode(node: Node, key: string): Node | undefined {
+  let child = node.properties!.get(key);
+  if (child === undefined && Object.prototype.hasOwnProperty.call(node.rawProperties, key)) {
+    child = prepare(node.rawProperties![key]);
+    node.properties!.set(key, child);
+  }
+  return child;
 }
 
 function typeMatches(types: ReadonlySet<string>, data: unknown): boolean {
@@ -167,10 +192,15 @@ function typeMatches(types: ReadonlySet<string>, data: unknown): boolean {
   }
 }
 
-function valid(node: Node, data: unknown): boolean {
+/** Whether ajv would accept `data` here; false also when unsure (ajv then decides). */
+function valid(node: Node, data: unknown, depth: number): boolean {
+  if (node.unsure || depth > 200) return false;
   if (node.types && !typeMatches(node.types, data)) return false;
   if (node.enumValues && !node.enumValues.includes(data)) return false;
-  if (node.anyOf && !node.anyOf.some(branch => valid(branch, data))) return false;
+  if (node.rawAnyOf) {
+    node.anyOf ??= node.rawAnyOf.map(prepare);
+    if (!node.anyOf.some(branch => valid(branch, data, depth + 1))) return false;
+  }
   if (typeof data === 'string') {
     if (node.minLength !== undefined || node.maxLength !== undefined) {
       const length = ucs2length(data);
@@ -190,23 +220,24 @@ function valid(node: Node, data: unknown): boolean {
   if (Array.isArray(data)) {
     if (node.minItems !== undefined && data.length < node.minItems) return false;
     if (node.maxItems !== undefined && data.length > node.maxItems) return false;
-    if (node.items === false) return data.length === 0;
-    if (node.items) for (const item of data) if (!valid(node.items, item)) return false;
+    if (node.rawItems !== undefined && data.length > 0) {
+      node.items ??= prepare(node.rawItems);
+      for (const item of data) if (!valid(node.items, item, depth + 1)) return false;
+    }
     return true;
   }
   if (data !== null && typeof data === 'object') {
     const record = data as Record<string, unknown>;
     if (node.required) for (const name of node.required) if (record[name] === undefined) return false;
-    if (node.properties || node.additional !== undefined) {
+    if (node.rawProperties || node.rawAdditional !== undefined) {
       for (const key of Object.keys(record)) {
         const value = record[key];
-        const property = node.properties?.get(key);
+        const property = node.rawProperties ? propertyNode(node, key) : undefined;
         if (property) {
-          if (value !== undefined && !valid(property, value)) return false;
-        } else if (node.additional === false) {
-          return false;
-        } else if (node.additional && !valid(node.additional, value)) {
-          return false;
+          if (value !== undefined && !valid(property, value, depth + 1)) return false;
+        } else if (node.rawAdditional !== undefined) {
+          node.additional ??= prepare(node.rawAdditional);
+          if (!valid(node.additional, value, depth + 1)) return false;
         }
       }
     }
@@ -215,19 +246,32 @@ function valid(node: Node, data: unknown): boolean {
   return true;
 }
 
-/** A prepared check of one JSON schema: `(data) => boolean`, or undefined when the schema uses what is not modelled. */
+/**
+ * The keywords of a whole schema this module does not model, as `path: keyword` (empty when every part of it is
+ * modelled, so that no object goes to ajv for want of a keyword). For tests and the package build.
+ */
+export function unmodelledKeywords(schema: unknown, at = '#'): string[] {
+  if (typeof schema === 'boolean') return [];
+  if (!isRecord(schema)) return [`${at}: not a schema`];
+  const out: string[] = [];
+  try {
+    readKeywords(new Node(), schema);
+  } catch (e) {
+    if (!(e instanceof Unsupported)) throw e;
+    out.push(`${at}: ${Object.keys(schema).filter(k => !ANNOTATIONS.has(k)).join(',')}`);
+  }
+  if (isRecord(schema.properties)) for (const [k, v] of Object.entries(schema.properties)) out.push(...unmodelledKeywords(v, `${at}/properties/${k}`));
+  if (schema.additionalProperties !== undefined) out.push(...unmodelledKeywords(schema.additionalProperties, `${at}/additionalProperties`));
+  if (schema.items !== undefined && !Array.isArray(schema.items)) out.push(...unmodelledKeywords(schema.items, `${at}/items`));
+  if (Array.isArray(schema.anyOf)) schema.anyOf.forEach((v, i) => out.push(...unmodelledKeywords(v, `${at}/anyOf/${i}`)));
+  return out;
+}
+
+/** A prepared check of one JSON schema: `(data) => boolean`; false sends the object to ajv. */
 export type StructuralCheck = (data: unknown) => boolean;
 
-/** Prepares the check of a JSON schema as ajv compiles it (see the file comment), or undefined when it cannot. */
-export function structuralCheck(schema: unknown): StructuralCheck | undefined {
-  let root: Node | false;
-  try {
-    root = prepare(schema, 0);
-  } catch (e) {
-    if (e instanceof Unsupported) return undefined;
-    throw e;
-  }
-  if (root === false) return () => false;
-  const node = root;
-  return data => valid(node, data);
+/** The check of a JSON schema as ajv compiles it (see the file comment); its nodes are prepared as objects reach them. */
+export function structuralCheck(schema: unknown): StructuralCheck {
+  const root = prepare(schema);
+  return data => valid(root, data, 0);
 }
