@@ -103,10 +103,17 @@ export class ValidationContext {
   private readonly index = new Index2<Map<string, Entry>>();
   private readonly byKindAndName = new Index2<Entry[]>();
   private readonly byKindAndNamespace = new Index2<Entry[]>();
+  /** Untrusted entries by kind (in input order), and by kind and group once asked. */
   private readonly untrustedByKind = new Map<string, Entry[]>();
+  private readonly untrustedByKindAndGroup = new Index2<Entry[]>();
 
   constructor(public readonly entries: readonly Entry[], public readonly options: ResolvedOptions) {
     for (const e of entries) {
+      if (!e.trusted) {
+        const list = this.untrustedByKind.get(e.kind);
+        if (list) list.push(e);
+        else this.untrustedByKind.set(e.kind, [e]);
+      }
       if (!e.name) continue;
       this.index.getOrAdd(e.kind, e.namespace, () => new Map()).set(e.name, e);
       this.byKindAndName.getOrAdd(e.kind, e.name, () => []).push(e);
@@ -116,13 +123,9 @@ export class ValidationContext {
 
   /** Objects under validation, upstream installs (trusted) left out; in input order. Do not modify the list. */
   public untrusted(kind: string, group?: string): Entry[] {
-    const key = group === undefined ? kind : `${kind}\0${group}`;
-    let list = this.untrustedByKind.get(key);
-    if (!list) {
-      list = this.entries.filter(e => !e.trusted && e.kind === kind && (group === undefined || e.group === group));
-      this.untrustedByKind.set(key, list);
-    }
-    return list;
+    const ofKind = this.untrustedByKind.get(kind) ?? [];
+    if (group === undefined) return ofKind;
+    return this.untrustedByKindAndGroup.getOrAdd(kind, group, () => ofKind.filter(e => e.group === group));
   }
 
   public find(kind: string, namespace: string, name: string): Entry | undefined {

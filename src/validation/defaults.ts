@@ -10,42 +10,73 @@
  */
 import { isObj, Obj } from './context';
 
-/** The parts of a structural schema that defaulting reads, prepared once per CRD version. */
-interface DefaultingNode {
-  readonly properties?: ReadonlyMap<string, DefaultingNode>;
-  readonly additionalProperties?: DefaultingNode;
-  readonly items?: DefaultingNode;
-  /** The properties that have a default, to fill in when absent (most have none). */
-  readonly defaulted: readonly (readonly [string, DefaultingNode])[];
-  readonly nullable: boolean;
-  readonly hasDefault: boolean;
-  readonly default?: unknown;
+/**
+ * The parts of a structural schema that defaulting reads. Prepared once per CRD version, a node at a time as
+ * objects reach it (most of a Cluster schema is never reached).
+ */
+class DefaultingNode {
+  public readonly nullable: boolean;
+  public readonly hasDefault: boolean;
+  public readonly default: unknown;
+  private readonly rawProperties?: Record<string, unknown>;
+  private readonly properties = new Map<string, DefaultingNode | undefined>();
+  private additional?: DefaultingNode | null;
+  private itemsNode?: DefaultingNode | null;
+  private defaultedList?: readonly (readonly [string, DefaultingNode])[];
+  private activeFlag?: boolean;
+
+  constructor(private readonly schema: Obj | undefined, private readonly depth: number) {
+    this.nullable = schema === undefined || schema.nullable === true;
+    this.hasDefault = schema?.default !== undefined;
+    this.default = schema?.default;
+    this.rawProperties = schema && isObj(schema.properties) ? schema.properties as Record<string, unknown> : undefined;
+  }
+
+  /** The node of a property, or undefined when the schema has no such property. */
+  public property(key: string): DefaultingNode | undefined {
+    if (!this.rawProperties || !Object.prototype.hasOwnProperty.call(this.rawProperties, key)) return undefined;
+    let node = this.properties.get(key);
+    if (node === undefined) {
+      node = this.child(this.rawProperties[key]);
+      this.properties.set(key, node);
+    }
+    return node;
+  }
+
+  public get additionalProperties(): DefaultingNode | undefined {
+    if (this.additional === undefined) this.additional = this.schema && isObj(this.schema.additionalProperties) ? this.child(this.schema.additionalProperties) : null;
+    return this.additional ?? undefined;
+  }
+
+  public get items(): DefaultingNode | undefined {
+    if (this.itemsNode === undefined) this.itemsNode = this.schema && isObj(this.schema.items) ? this.child(this.schema.items) : null;
+    return this.itemsNode ?? undefined;
+  }
+
+  /** The properties that have a default, to fill in when absent (most have none), in schema order. */
+  public get defaulted(): readonly (readonly [string, DefaultingNode])[] {
+    this.defaultedList ??= Object.keys(this.rawProperties ?? {})
+      .filter(k => isObj(this.rawProperties![k]) && (this.rawProperties![k] as Obj).default !== undefined)
+      .map(k => [k, this.property(k)!] as const);
+    return this.defaultedList;
+  }
+
   /** Whether this subtree has anything to do: a default somewhere, or a property null could be pruned from. */
-  readonly active: boolean;
+  public get active(): boolean {
+    // Any object with properties can carry a prunable null.
+    this.activeFlag ??= this.hasDefault || this.rawProperties !== undefined || (this.additionalProperties?.active ?? false) || (this.items?.active ?? false);
+    return this.activeFlag;
+  }
+
+  private child(schema: unknown): DefaultingNode {
+    return this.depth >= 64 || !isObj(schema) ? LEAF : new DefaultingNode(schema, this.depth + 1);
+  }
 }
 
-const LEAF: DefaultingNode = { defaulted: [], nullable: true, hasDefault: false, active: false };
+const LEAF = new DefaultingNode(undefined, 64);
 
-function prepare(schema: unknown, depth = 0): DefaultingNode {
-  if (!isObj(schema) || depth > 64) return LEAF;
-  const properties = isObj(schema.properties)
-    ? new Map(Object.entries(schema.properties).map(([k, v]) => [k, prepare(v, depth + 1)]))
-    : undefined;
-  const additionalProperties = isObj(schema.additionalProperties) ? prepare(schema.additionalProperties, depth + 1) : undefined;
-  const items = isObj(schema.items) ? prepare(schema.items, depth + 1) : undefined;
-  const hasDefault = schema.default !== undefined;
-  const children = [...(properties?.values() ?? []), ...(additionalProperties ? [additionalProperties] : []), ...(items ? [items] : [])];
-  return {
-    properties,
-    defaulted: [...(properties ?? [])].filter(([, p]) => p.hasDefault),
-    additionalProperties,
-    items,
-    nullable: schema.nullable === true,
-    hasDefault,
-    default: schema.default,
-    // Any object with properties can carry a prunable null.
-    active: hasDefault || properties !== undefined || children.some(c => c.active),
-  };
+function prepare(schema: Obj): DefaultingNode {
+  return new DefaultingNode(schema, 0);
 }
 
 // Keyed by the CRD version's unique key: the same schema object is prepared once per process.
@@ -80,7 +111,7 @@ function defaultNode(value: unknown, node: DefaultingNode): unknown {
   // Walk the object's own keys (few), not the schema's (a Cluster spec has about a hundred).
   for (const key of Object.keys(value)) {
     const current = value[key];
-    const prop = node.properties?.get(key);
+    const prop = node.property(key);
     if (prop) {
       if (current === null && !prop.nullable) {
         // Pruned, or replaced by the default.
