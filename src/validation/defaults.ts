@@ -44,7 +44,9 @@ class DefaultingNode {
   }
 
   public get additionalProperties(): DefaultingNode | undefined {
-    if (this.additional === undefined) this.additional = this.schema && isObj(this.schema.additionalProperties) ? this.child(this.schema.additionalProperties) : null;
+    if (this.additional === undefined) {
+      this.additional = this.schema && isObj(this.schema.additionalProperties) ? this.child(this.schema.additionalProperties) : null;
+    }
     return this.additional ?? undefined;
   }
 
@@ -64,7 +66,8 @@ class DefaultingNode {
   /** Whether this subtree has anything to do: a default somewhere, or a property null could be pruned from. */
   public get active(): boolean {
     // Any object with properties can carry a prunable null.
-    this.activeFlag ??= this.hasDefault || this.rawProperties !== undefined || (this.additionalProperties?.active ?? false) || (this.items?.active ?? false);
+    this.activeFlag ??= this.hasDefault || this.rawProperties !== undefined
+      || (this.additionalProperties?.active ?? false) || (this.items?.active ?? false);
     return this.activeFlag;
   }
 
