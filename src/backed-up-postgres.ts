@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { AppCredentials } from './app-credentials';
 import { BackupMonitoring, Monitoring } from './backup-monitoring';
 import { BackupSchedule } from './backup-schedule';
-import { BarmanPluginVersion } from './barman-plugin';
+import { BarmanPluginFeature, BarmanPluginVersion } from './barman-plugin';
 import { ObjectStorage } from './object-storage';
 import * as barman from '../imports/barmancloud.cnpg.io';
 import * as cnpg from '../imports/postgresql.cnpg.io';
@@ -16,7 +16,7 @@ import { ensureMissingUpstreamReport } from './private/missing-upstream';
 import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
 import { checkResources, checkSize, quantityOf, renderResources, RenderedResources } from './private/resources';
 import { RetentionPolicy } from './retention-policy';
-import { BARMAN_PLUGIN_NAME, compareVersions, DEFAULT_POSTGRES_IMAGE } from './upstream/catalog';
+import { BARMAN_PLUGIN_NAME, DEFAULT_POSTGRES_IMAGE } from './upstream/catalog';
 import { FIXED_PARAMETERS } from './validation/webhook';
 
 /** Compression algorithms the Barman Cloud plugin offers. */
@@ -229,8 +229,8 @@ export interface BackedUpPostgresProps {
   readonly postgresqlParameters?: { [name: string]: string };
 }
 
-/** WAL compressions the ObjectStore CRD accepts; base backups accept fewer. */
-const DATA_COMPRESSIONS: Record<string, string | undefined> = { gzip: undefined, bzip2: undefined, snappy: undefined, lz4: '0.13.0' };
+/** The compressions the ObjectStore CRD accepts for base backups (WAL takes more; lz4 from plugin v0.13.0). */
+const DATA_COMPRESSIONS: readonly string[] = [Compression.GZIP, Compression.BZIP2, Compression.SNAPPY, Compression.LZ4];
 
 /**
  * A PostgreSQL cluster with continuous WAL archiving and scheduled base backups to object storage through the
@@ -291,6 +291,8 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
   public readonly immediateBackup: boolean;
   /** The PodMonitor and PrometheusRule; undefined with `Monitoring.none()`. */
   public readonly monitoring?: BackupMonitoring;
+  /** The plugin version its version-dependent checks use; undefined when unknown (the app's validation then decides). */
+  public readonly pluginVersion?: BarmanPluginVersion;
 
   constructor(scope: Construct, id: string, props: BackedUpPostgresProps) {
     super(scope, id);
@@ -322,6 +324,7 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
     this.schedule = props.schedule ?? BackupSchedule.daily();
     this.scheduledBackupName = props.scheduledBackupName ?? `${this.clusterName}-backup`;
     this.immediateBackup = props.immediateBackup ?? true;
+    this.pluginVersion = props.pluginVersion instanceof BarmanPluginVersion ? props.pluginVersion : undefined;
     this.destinationPath = this.objectStorage.destinationPath;
     this.readWriteServiceName = `${this.clusterName}-rw`;
     this.readOnlyServiceName = `${this.clusterName}-ro`;
@@ -470,16 +473,16 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
     for (const [prop, value] of Object.entries({ walCompression: this.walCompression, dataCompression: this.dataCompression })) {
       if (!Object.values(Compression).includes(value)) errors.add(prop, 'is not a known compression', value, 'use e.g. Compression.GZIP');
     }
-    if (!(this.dataCompression in DATA_COMPRESSIONS)) {
+    if (!DATA_COMPRESSIONS.includes(this.dataCompression)) {
       errors.add('dataCompression', `${this.dataCompression} is only available for WAL, not for base backups`, this.dataCompression, 'use Compression.GZIP, BZIP2, SNAPPY or LZ4 (plugin >= 0.13.0)');
     }
-    const minVersion = (this.dataCompression === Compression.LZ4 ? DATA_COMPRESSIONS.lz4 : undefined);
-    if (props.pluginVersion && minVersion && compareVersions(props.pluginVersion, minVersion) < 0) {
-      errors.add('dataCompression', `lz4 for base backups needs plugin v${minVersion} or newer, the cluster runs v${props.pluginVersion}`, this.dataCompression, 'use Compression.SNAPPY, or BarmanPluginVersion.V0_14_0');
+    const plugin = this.pluginVersion;
+    if (plugin && this.dataCompression === Compression.LZ4 && !plugin.supports(BarmanPluginFeature.LZ4_BASE_BACKUPS)) {
+      errors.add('dataCompression', `lz4 for base backups needs plugin v0.13.0 or newer, the cluster runs v${plugin.version}`, this.dataCompression, 'use Compression.SNAPPY, or BarmanPluginVersion.V0_14_0');
     }
-    const azureMin = this.objectStorage._minPluginVersion;
-    if (props.pluginVersion && azureMin && compareVersions(props.pluginVersion, azureMin) < 0) {
-      errors.add('objectStorage.credentials', `default Azure credentials need plugin v${azureMin} or newer, the cluster runs v${props.pluginVersion}`, 'fromDefaultCredentials()', 'use AzureCredentials.fromAzureAd() or a newer plugin');
+    const feature = this.objectStorage._pluginFeature;
+    if (plugin && feature === BarmanPluginFeature.AZURE_DEFAULT_CREDENTIALS && !plugin.supports(feature)) {
+      errors.add('objectStorage.credentials', `default Azure credentials need plugin v0.11.0 or newer, the cluster runs v${plugin.version}`, 'fromDefaultCredentials()', 'use AzureCredentials.fromAzureAd() or a newer plugin');
     }
     errors.addProblem(this.retentionPolicy._problem('retentionPolicy'));
     errors.addProblem(this.schedule._problem('schedule'));
@@ -502,6 +505,7 @@ function checkKinds(errors: PropErrors, props: BackedUpPostgresProps, storageFix
     ['retentionPolicy', props.retentionPolicy, 'RetentionPolicy', v => v instanceof RetentionPolicy, 'use RetentionPolicy.days(7)'],
     ['storageSize', props.storageSize, 'Size', v => v instanceof Size, 'use Size.gibibytes(1)'],
     ['walStorageSize', props.walStorageSize, 'Size', v => v instanceof Size, 'use Size.gibibytes(1)'],
+    ['pluginVersion', props.pluginVersion, 'BarmanPluginVersion', v => v instanceof BarmanPluginVersion, 'use BarmanPluginVersion.V0_14_0, or BarmanPluginVersion.of("0.14.0")'],
   ];
   for (const [prop, value, kind, isKind, fix] of kinds) {
     if (value !== undefined && !isKind(value)) errors.add(prop, `must be ${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`, value, fix);

@@ -1,7 +1,9 @@
+import type { BarmanPluginFeature } from './barman-plugin';
 import type * as barman from '../imports/barmancloud.cnpg.io';
 import { argumentError, isOptionsObject, PropProblem } from './private/errors';
 import { checkObjectName, checkSecretKey } from './private/names';
 import { RenderedObjectStorage } from './private/rendered';
+// Type only: a value type names the capability it needs, and the plugin's version answers.
 
 /** The kind of object storage. */
 export enum ObjectStorageProvider {
@@ -255,9 +257,9 @@ export class AzureCredentials {
     private readonly secret: AzureSecretOptions | undefined,
   ) {}
 
-  /** The oldest plugin version that supports this mode. @internal */
-  public get _minPluginVersion(): string | undefined {
-    return this.mode === 'useDefaultAzureCredentials' ? '0.11.0' : undefined;
+  /** The plugin capability this mode needs. @internal */
+  public get _pluginFeature(): BarmanPluginFeature | undefined {
+    return this.mode === 'useDefaultAzureCredentials' ? 'azure-default-credentials' as BarmanPluginFeature : undefined;
   }
 
   /** @internal */
@@ -431,9 +433,9 @@ export class ObjectStorage {
     return this.provider === ObjectStorageProvider.S3 || this.provider === ObjectStorageProvider.S3_COMPATIBLE;
   }
 
-  /** The oldest plugin version that supports this configuration. @internal */
-  public get _minPluginVersion(): string | undefined {
-    return this.provider === ObjectStorageProvider.AZURE_BLOB ? (this.options as AzureBlobOptions).credentials._minPluginVersion : undefined;
+  /** The plugin capability this configuration needs. @internal */
+  public get _pluginFeature(): BarmanPluginFeature | undefined {
+    return this.provider === ObjectStorageProvider.AZURE_BLOB ? (this.options as AzureBlobOptions).credentials._pluginFeature : undefined;
   }
 
   /** @internal */

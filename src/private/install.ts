@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { registerVersion } from './app-validation';
-import { PropErrors } from './errors';
 import { ensureMissingUpstreamReport, recordMissingUpstream } from './missing-upstream';
 import { markInstall } from './upstream-header';
 import { findRelease, UpstreamComponent, UpstreamRelease } from '../upstream/catalog';
@@ -14,14 +13,6 @@ export interface Installed {
   readonly release: UpstreamRelease;
   readonly manifestSha256: string;
   readonly apiObjects: ApiObject[];
-}
-
-/** Reports a version that is not one of its enum's values, listing them. */
-export function checkVersion(errors: PropErrors, version: string | undefined, versions: Record<string, string>, enumName: string,
-  label: string): void {
-  if (version === undefined || !Object.values(versions).includes(version)) {
-    errors.add('version', version === undefined ? `is required: the ${label} version the cluster runs` : `is not a supported ${label} version`, version, `use one of ${Object.keys(versions).map(k => `${enumName}.${k}`).join(', ')}`);
-  }
 }
 
 /**
