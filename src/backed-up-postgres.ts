@@ -1,16 +1,16 @@
 import { ApiObject, Chart, Size } from 'cdk8s';
 // Types only: loading cdk8s-plus-30 costs ~30 ms of every synth, and nothing here needs its code.
 import type * as kplus from 'cdk8s-plus-30';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AppCredentials } from './app-credentials';
 import { BackupMonitoring, Monitoring } from './backup-monitoring';
 import { BackupSchedule } from './backup-schedule';
-import { BarmanPluginFeature, BarmanPluginVersion } from './barman-plugin';
+import { BarmanPluginFeature, BarmanPluginVersion, IBarmanPlugin } from './barman-plugin';
 import { ObjectStorage } from './object-storage';
 import * as barman from '../imports/barmancloud.cnpg.io';
 import * as cnpg from '../imports/postgresql.cnpg.io';
 import { validateOwnObjects, warnOnce } from './private/app-validation';
-import { PropErrors } from './private/errors';
+import { argumentError, isOptionsObject, PropErrors } from './private/errors';
 import { checkImage } from './private/images';
 import { ensureMissingUpstreamReport } from './private/missing-upstream';
 import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
@@ -53,11 +53,16 @@ export enum BackupTarget {
   PREFER_STANDBY = 'prefer-standby',
 }
 
-/** What a restore needs to know about the database it restores. */
-export interface IRecoverySource {
+/**
+ * A database with an archive in object storage: a `BackedUpPostgres` of this app, or one defined elsewhere and
+ * imported with `BackedUpPostgres.fromAttributes(scope, id, attrs)`. A `PitrRestore` restores from one.
+ */
+export interface IBackedUpPostgres extends IConstruct {
+  /** The Cluster's name. */
+  readonly clusterName: string;
   /**
-   * The namespace of the ObjectStore (and so of the restore).
-   * @default - the restore's chart namespace
+   * The namespace of its Cluster and ObjectStore (and so of a restore).
+   * @default - the chart's namespace
    */
   readonly namespace?: string;
   /** The ObjectStore holding the archive. */
@@ -72,6 +77,8 @@ export interface IRecoverySource {
   readonly database: string;
   /** The application database's owner. */
   readonly owner: string;
+  /** Size of each instance's data volume (a restore's default). */
+  readonly storageSize: Size;
   /**
    * The Secret with the owner's credentials that a restore reuses (secrets are not in the backup); undefined when
    * the operator generated the source's, which belongs to the source Cluster and goes with it: the restore then
@@ -84,6 +91,57 @@ export interface IRecoverySource {
    * Identity); a restore needs the same access to the bucket.
    */
   readonly serviceAccountAnnotations: { [key: string]: string };
+}
+
+/** A database defined outside this app (another app, a restore tool, by hand), for `BackedUpPostgres.fromAttributes`. */
+export interface BackedUpPostgresAttributes {
+  /** The ObjectStore holding the archive, in the restore's namespace. */
+  readonly objectStoreName: string;
+  /** The archive's server name (usually the source cluster's name). */
+  readonly serverName: string;
+  /** The ObjectStore's destination path, for the collision check. */
+  readonly destinationPath: string;
+  /**
+   * The Cluster's name.
+   * @default - the server name
+   */
+  readonly clusterName?: string;
+  /**
+   * The namespace of the ObjectStore.
+   * @default - the namespace of the chart `scope` is in
+   */
+  readonly namespace?: string;
+  /**
+   * The PostgreSQL image the backups were taken with.
+   * @default 'ghcr.io/cloudnative-pg/postgresql:18.1-system-trixie'
+   */
+  readonly imageName?: string;
+  /**
+   * The application database.
+   * @default 'app'
+   */
+  readonly database?: string;
+  /**
+   * The application database's owner.
+   * @default 'app'
+   */
+  readonly owner?: string;
+  /**
+   * Size of each instance's data volume.
+   * @default Size.gibibytes(1)
+   */
+  readonly storageSize?: Size;
+  /**
+   * An existing Secret with the owner's credentials for the restored cluster (secrets are not in the backup).
+   * @default - the operator generates `<restore>-app`
+   */
+  readonly appSecretName?: string;
+  /**
+   * Annotations for the restored cluster's instance ServiceAccount, for a cloud identity that can read the bucket
+   * (e.g. `eks.amazonaws.com/role-arn`).
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: { [key: string]: string };
 }
 
 /** Props for `BackedUpPostgres`. */
@@ -207,8 +265,14 @@ export interface BackedUpPostgresProps {
    */
   readonly sidecarResources?: kplus.ContainerResources;
   /**
-   * The plugin version running in the cluster, for version-dependent checks.
-   * @default - the BarmanPlugin in the app, else the newest
+   * The Barman Cloud plugin the cluster archives through (a `BarmanPlugin`, or `BarmanPlugin.fromExisting(...)`):
+   * its version decides the version-dependent checks.
+   * @default - the plugin version the app installs or declares decides, at synth
+   */
+  readonly plugin?: IBarmanPlugin;
+  /**
+   * The plugin version running in the cluster, for version-dependent checks; prefer `plugin`.
+   * @default - the version of `plugin`
    */
   readonly pluginVersion?: BarmanPluginVersion;
   /**
@@ -238,7 +302,20 @@ const DATA_COMPRESSIONS: readonly string[] = [Compression.GZIP, Compression.BZIP
  *
  * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/
  */
-export class BackedUpPostgres extends Construct implements IRecoverySource {
+export class BackedUpPostgres extends Construct implements IBackedUpPostgres {
+  /**
+   * A database whose ObjectStore exists outside this app: it adds no object, and the app's validation accepts
+   * references to its ObjectStore.
+   *
+   * @example BackedUpPostgres.fromAttributes(chart, 'Orders', { objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/' })
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: BackedUpPostgresAttributes): IBackedUpPostgres {
+    if (!isOptionsObject(attrs)) {
+      throw argumentError('BackedUpPostgres.fromAttributes', 'attrs', attrs, 'an object', 'pass { objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" }');
+    }
+    return new ImportedBackedUpPostgres(scope, id, attrs);
+  }
+
   /** The Cluster's name. */
   public readonly clusterName: string;
   /** The namespace of all its objects (undefined: the chart's default). */
@@ -324,7 +401,8 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
     this.schedule = props.schedule ?? BackupSchedule.daily();
     this.scheduledBackupName = props.scheduledBackupName ?? `${this.clusterName}-backup`;
     this.immediateBackup = props.immediateBackup ?? true;
-    this.pluginVersion = props.pluginVersion instanceof BarmanPluginVersion ? props.pluginVersion : undefined;
+    const fromPlugin = props.plugin?.version instanceof BarmanPluginVersion ? props.plugin.version : undefined;
+    this.pluginVersion = fromPlugin ?? (props.pluginVersion instanceof BarmanPluginVersion ? props.pluginVersion : undefined);
     this.destinationPath = this.objectStorage.destinationPath;
     this.readWriteServiceName = `${this.clusterName}-rw`;
     this.readOnlyServiceName = `${this.clusterName}-ro`;
@@ -506,7 +584,12 @@ function checkKinds(errors: PropErrors, props: BackedUpPostgresProps, storageFix
     ['storageSize', props.storageSize, 'Size', v => v instanceof Size, 'use Size.gibibytes(1)'],
     ['walStorageSize', props.walStorageSize, 'Size', v => v instanceof Size, 'use Size.gibibytes(1)'],
     ['pluginVersion', props.pluginVersion, 'BarmanPluginVersion', v => v instanceof BarmanPluginVersion, 'use BarmanPluginVersion.V0_14_0, or BarmanPluginVersion.of("0.14.0")'],
+    ['plugin', props.plugin, 'BarmanPlugin', v => (v as IBarmanPlugin)?.version instanceof BarmanPluginVersion, 'pass the app\'s `new BarmanPlugin(...)`, or `BarmanPlugin.fromExisting(scope, id, { version })`'],
   ];
+  const pluginsVersion = props.plugin?.version;
+  if (pluginsVersion instanceof BarmanPluginVersion && props.pluginVersion instanceof BarmanPluginVersion && pluginsVersion !== props.pluginVersion) {
+    errors.add('pluginVersion', `differs from the version of plugin (${pluginsVersion.version})`, props.pluginVersion.version, 'leave pluginVersion out: the plugin\'s version is used');
+  }
   for (const [prop, value, kind, isKind, fix] of kinds) {
     if (value !== undefined && !isKind(value)) errors.add(prop, `must be ${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`, value, fix);
   }
@@ -548,4 +631,34 @@ function quantities<R, L>(r: RenderedResources, request: (v: string) => R, limit
   const wrap = <T>(m: Record<string, string> | undefined, f: (v: string) => T) =>
     m && Object.fromEntries(Object.entries(m).map(([k, v]) => [k, f(v)]));
   return { requests: wrap(r.requests, request), limits: wrap(r.limits, limit) };
+}
+
+/** A database defined elsewhere: its attributes, no objects. */
+class ImportedBackedUpPostgres extends Construct implements IBackedUpPostgres {
+  public readonly clusterName: string;
+  public readonly namespace?: string;
+  public readonly objectStoreName: string;
+  public readonly serverName: string;
+  public readonly destinationPath: string;
+  public readonly imageName: string;
+  public readonly database: string;
+  public readonly owner: string;
+  public readonly storageSize: Size;
+  public readonly restoreSecretName?: string;
+  public readonly serviceAccountAnnotations: { [key: string]: string };
+
+  constructor(scope: Construct, id: string, attrs: BackedUpPostgresAttributes) {
+    super(scope, id);
+    this.objectStoreName = attrs.objectStoreName;
+    this.serverName = attrs.serverName;
+    this.destinationPath = attrs.destinationPath;
+    this.clusterName = attrs.clusterName ?? attrs.serverName;
+    this.namespace = attrs.namespace ?? Chart.of(this).namespace;
+    this.imageName = attrs.imageName ?? DEFAULT_POSTGRES_IMAGE;
+    this.database = attrs.database ?? 'app';
+    this.owner = attrs.owner ?? 'app';
+    this.storageSize = attrs.storageSize ?? Size.gibibytes(1);
+    this.restoreSecretName = attrs.appSecretName;
+    this.serviceAccountAnnotations = { ...attrs.serviceAccountAnnotations };
+  }
 }

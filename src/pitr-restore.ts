@@ -1,91 +1,20 @@
 import { ApiObject, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BackedUpPostgres, IRecoverySource } from './backed-up-postgres';
+import { BackedUpPostgres, IBackedUpPostgres } from './backed-up-postgres';
 import * as cnpg from '../imports/postgresql.cnpg.io';
 import { declareExternal, validateOwnObjects } from './private/app-validation';
-import { argumentError, isOptionsObject, PropErrors } from './private/errors';
+import { PropErrors } from './private/errors';
 import { checkImage } from './private/images';
 import { ensureMissingUpstreamReport } from './private/missing-upstream';
 import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
 import { checkSize, quantityOf } from './private/resources';
 import { RecoveryTarget } from './recovery-target';
-import { BARMAN_PLUGIN_NAME, DEFAULT_POSTGRES_IMAGE } from './upstream/catalog';
-
-/** An archive defined outside this app. */
-export interface RecoverySourceAttributes {
-  /** The ObjectStore holding the archive, in the restore's namespace. */
-  readonly objectStoreName: string;
-  /** The archive's server name (usually the source cluster's name). */
-  readonly serverName: string;
-  /** The ObjectStore's destination path, for the collision check. */
-  readonly destinationPath: string;
-  /**
-   * The namespace of the ObjectStore.
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
-  /**
-   * The PostgreSQL image the backups were taken with.
-   * @default 'ghcr.io/cloudnative-pg/postgresql:18.1-system-trixie'
-   */
-  readonly imageName?: string;
-  /**
-   * The application database.
-   * @default 'app'
-   */
-  readonly database?: string;
-  /**
-   * The application database's owner.
-   * @default 'app'
-   */
-  readonly owner?: string;
-  /**
-   * An existing Secret with the owner's credentials for the restored cluster (secrets are not in the backup).
-   * @default - the operator generates `<restore>-app`
-   */
-  readonly appSecretName?: string;
-  /**
-   * Annotations for the restored cluster's instance ServiceAccount, for a cloud identity that can read the bucket
-   * (e.g. `eks.amazonaws.com/role-arn`).
-   * @default - none
-   */
-  readonly serviceAccountAnnotations?: { [key: string]: string };
-}
-
-/** Sources for a `PitrRestore` that are not a `BackedUpPostgres` in this app. */
-export class RecoverySource {
-  /**
-   * An archive whose ObjectStore exists outside this app.
-   *
-   * @example RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://bucket/postgres/' })
-   */
-  public static fromAttributes(attrs: RecoverySourceAttributes): IRecoverySource {
-    if (!isOptionsObject(attrs)) {
-      throw argumentError('RecoverySource.fromAttributes', 'attrs', attrs, 'an object', 'pass { objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" }');
-    }
-    return {
-      objectStoreName: attrs.objectStoreName,
-      serverName: attrs.serverName,
-      destinationPath: attrs.destinationPath,
-      namespace: attrs.namespace,
-      imageName: attrs.imageName ?? DEFAULT_POSTGRES_IMAGE,
-      database: attrs.database ?? 'app',
-      owner: attrs.owner ?? 'app',
-      restoreSecretName: attrs.appSecretName,
-      serviceAccountAnnotations: { ...attrs.serviceAccountAnnotations },
-      [EXTERNAL]: true,
-    } as IRecoverySource;
-  }
-
-  private constructor() {}
-}
-
-const EXTERNAL = Symbol.for('cdk8s-cnpg.ExternalRecoverySource');
+import { BARMAN_PLUGIN_NAME } from './upstream/catalog';
 
 /** Props for `PitrRestore`. */
 export interface PitrRestoreProps {
-  /** The database whose archive to restore: a `BackedUpPostgres`, or `RecoverySource.fromAttributes(...)`. */
-  readonly source: IRecoverySource;
+  /** The database whose archive to restore: a `BackedUpPostgres`, or `BackedUpPostgres.fromAttributes(...)`. */
+  readonly source: IBackedUpPostgres;
   /**
    * Where recovery stops.
    * @default RecoveryTarget.latest()
@@ -158,14 +87,14 @@ export class PitrRestore extends Construct {
     super(scope, id);
     const errors = new PropErrors(this);
     if (!props || !props.source) {
-      errors.add('source', 'is required', props?.source, 'pass the BackedUpPostgres to restore, or RecoverySource.fromAttributes({...})');
+      errors.add('source', 'is required', props?.source, 'pass the BackedUpPostgres to restore, or BackedUpPostgres.fromAttributes(scope, id, {...})');
       errors.throwIfAny();
     }
     const source = props.source;
     if (typeof source !== 'object' || typeof source.imageName !== 'string' || typeof source.serviceAccountAnnotations !== 'object') {
-      // From JavaScript: something that is neither a BackedUpPostgres nor made by RecoverySource.fromAttributes.
-      errors.add('source', 'must be a BackedUpPostgres or RecoverySource.fromAttributes({...})', source,
-        'pass the BackedUpPostgres to restore, or RecoverySource.fromAttributes({ objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" })');
+      // From JavaScript: something that is neither a BackedUpPostgres nor made by BackedUpPostgres.fromAttributes.
+      errors.add('source', 'must be a BackedUpPostgres or BackedUpPostgres.fromAttributes(scope, id, {...})', source,
+        'pass the BackedUpPostgres to restore, or BackedUpPostgres.fromAttributes(chart, "Source", { objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" })');
       errors.throwIfAny();
     }
     if (props.target !== undefined && !(props.target instanceof RecoveryTarget)) {
@@ -179,7 +108,7 @@ export class PitrRestore extends Construct {
     this.target = props.target ?? RecoveryTarget.latest();
     this.imageName = props.imageName ?? source.imageName;
     const instances = props.instances ?? 1;
-    const storageSize = props.storageSize ?? (source instanceof BackedUpPostgres ? source.storageSize : Size.gibibytes(1));
+    const storageSize = props.storageSize ?? (source.storageSize instanceof Size ? source.storageSize : Size.gibibytes(1));
     const archive = props.archiveWal ?? false;
     this.archiveServerName = archive ? (props.archiveServerName ?? this.clusterName) : undefined;
 
@@ -218,7 +147,8 @@ export class PitrRestore extends Construct {
 
     ensureMissingUpstreamReport(this);
     validateOwnObjects(this);
-    if ((source as unknown as Record<symbol, boolean>)[EXTERNAL]) declareExternal(this, 'ObjectStore', this.namespace, source.objectStoreName);
+    // A source that is not a BackedUpPostgres of this app renders no ObjectStore here: it exists elsewhere.
+    if (!(source instanceof BackedUpPostgres)) declareExternal(this, 'ObjectStore', this.namespace, source.objectStoreName);
 
     const recoveryTarget = this.target._render();
     // A plain ApiObject with the spec in CNPG's field names, typed and mapped by the generated function: an

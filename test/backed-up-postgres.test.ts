@@ -434,6 +434,37 @@ describe('BackedUpPostgres', () => {
     expect(() => app.synth()).toThrow(/\[db\/Test\] ObjectStore "test-store" spec\.configuration\.data\.compression: "lz4" is not allowed by barmancloud\.cnpg\.io ObjectStore of plugin 0\.9\.0/);
   });
 
+  test('a database that takes its plugin follows the plugin\'s version (fromExisting at v0.9.0: no lz4 base backups)', () => {
+    // GIVEN a plugin installed elsewhere at v0.9.0, passed to the database
+    const chart = Testing.chart();
+    const plugin = BarmanPlugin.fromExisting(chart, 'Plugin', { version: BarmanPluginVersion.V0_9_0 });
+    // WHEN
+    const message = errorOf(() => backedUp(chart, 'Test', { plugin, dataCompression: Compression.LZ4 }));
+    // THEN the construct knows the version without a pluginVersion prop
+    expectPropError(message, { path: 'test/Test', prop: 'dataCompression', value: 'lz4', problem: 'needs plugin v0.13.0 or newer, the cluster runs v0.9.0', fix: 'Compression.SNAPPY' });
+  });
+
+  test('the plugin\'s version is the database\'s pluginVersion', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const plugin = BarmanPlugin.fromExisting(chart, 'Plugin', { version: BarmanPluginVersion.V0_14_0 });
+    // WHEN
+    const pg = backedUp(chart, 'Test', { plugin, dataCompression: Compression.LZ4 });
+    // THEN
+    expect(pg.pluginVersion).toBe(BarmanPluginVersion.V0_14_0);
+    expect(find(Testing.synth(chart), 'ObjectStore').spec.configuration.data.compression).toBe('lz4');
+  });
+
+  test('fails when pluginVersion contradicts the plugin passed', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const plugin = BarmanPlugin.fromExisting(chart, 'Plugin', { version: BarmanPluginVersion.V0_14_0 });
+    // WHEN
+    const message = errorOf(() => backedUp(chart, 'Test', { plugin, pluginVersion: BarmanPluginVersion.V0_9_0 }));
+    // THEN
+    expectPropError(message, { path: 'test/Test', prop: 'pluginVersion', value: '0.9.0', problem: 'differs from the version of plugin (0.14.0)', fix: 'leave pluginVersion out' });
+  });
+
   test('lz4 base backups are accepted with plugin v0.14.0', () => {
     // GIVEN
     const chart = Testing.chart();
