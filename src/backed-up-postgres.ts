@@ -316,56 +316,57 @@ export class BackedUpPostgres extends Construct implements IBackedUpPostgres {
     return new ImportedBackedUpPostgres(scope, id, attrs);
   }
 
+  // Not all set when the props have errors: synth then fails with them, before anything is written.
   /** The Cluster's name. */
-  public readonly clusterName: string;
+  public readonly clusterName!: string;
   /** The namespace of all its objects (undefined: the chart's default). */
   public readonly namespace?: string;
   /** The read-write service applications connect to. */
-  public readonly readWriteServiceName: string;
+  public readonly readWriteServiceName!: string;
   /** The read-only service (standbys). */
-  public readonly readOnlyServiceName: string;
+  public readonly readOnlyServiceName!: string;
   /** The archive's server name. */
-  public readonly serverName: string;
+  public readonly serverName!: string;
   /** The ObjectStore's name. */
-  public readonly objectStoreName: string;
+  public readonly objectStoreName!: string;
   /** The ScheduledBackup's name. */
-  public readonly scheduledBackupName: string;
+  public readonly scheduledBackupName!: string;
   /** The archive's destination path. */
-  public readonly destinationPath: string;
+  public readonly destinationPath!: string;
   /** The object storage. */
-  public readonly objectStorage: ObjectStorage;
+  public readonly objectStorage!: ObjectStorage;
   /** The PostgreSQL image. */
-  public readonly imageName: string;
+  public readonly imageName!: string;
   /** The application database. */
-  public readonly database: string;
+  public readonly database!: string;
   /** The application database's owner. */
-  public readonly owner: string;
+  public readonly owner!: string;
   /** The Secret with the owner's credentials (`<cluster>-app` when generated). */
-  public readonly appSecretName: string;
+  public readonly appSecretName!: string;
   /** The Secret a restore reuses; undefined when the operator generates the app secret. */
   public readonly restoreSecretName?: string;
   /** Annotations of the instance ServiceAccount (cloud identity), empty when none. */
-  public readonly serviceAccountAnnotations: { [key: string]: string };
+  public readonly serviceAccountAnnotations!: { [key: string]: string };
   /** Number of instances. */
-  public readonly instances: number;
+  public readonly instances!: number;
   /** Data volume size. */
-  public readonly storageSize: Size;
+  public readonly storageSize!: Size;
   /** The retention policy. */
-  public readonly retentionPolicy: RetentionPolicy;
+  public readonly retentionPolicy!: RetentionPolicy;
   /** The base backup schedule. */
-  public readonly schedule: BackupSchedule;
+  public readonly schedule!: BackupSchedule;
   /** WAL compression. */
-  public readonly walCompression: Compression;
+  public readonly walCompression!: Compression;
   /** Base backup compression. */
-  public readonly dataCompression: Compression;
+  public readonly dataCompression!: Compression;
   /** The `Cluster` (also the default child: `ApiObject.of(this)`). */
-  public readonly cluster: ApiObject;
+  public readonly cluster!: ApiObject;
   /** The Barman Cloud `ObjectStore`. */
-  public readonly objectStore: ApiObject;
+  public readonly objectStore!: ApiObject;
   /** The `ScheduledBackup`. */
-  public readonly scheduledBackup: ApiObject;
+  public readonly scheduledBackup!: ApiObject;
   /** Whether the schedule takes a backup as soon as it is created. */
-  public readonly immediateBackup: boolean;
+  public readonly immediateBackup!: boolean;
   /** The PodMonitor and PrometheusRule; undefined with `Monitoring.none()`. */
   public readonly monitoring?: BackupMonitoring;
   /** The plugin version its version-dependent checks use; undefined when unknown (the app's validation then decides). */
@@ -378,10 +379,11 @@ export class BackedUpPostgres extends Construct implements IBackedUpPostgres {
     const storageFix = 'pass e.g. ObjectStorage.s3({ bucket: "my-backups", path: "postgres", credentials: S3Credentials.fromSecret({ secretName: "s3-credentials" }) })';
     if (!props || !props.objectStorage) {
       errors.add('objectStorage', 'is required', props?.objectStorage, storageFix);
-      errors.throwIfAny();
+      errors.report();
+      return;
     }
     checkKinds(errors, props, storageFix);
-    errors.throwIfAny();
+    if (errors.report()) return;
 
     // Resolve every default once, up front.
     this.clusterName = props.clusterName ?? id.toLowerCase();
@@ -415,7 +417,7 @@ export class BackedUpPostgres extends Construct implements IBackedUpPostgres {
 
     // Check every prop, then fail once with all problems.
     this.checkProps(errors, props, credentials);
-    errors.throwIfAny();
+    if (errors.report()) return;
 
     ensureMissingUpstreamReport(this);
     validateOwnObjects(this);

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ICertManager } from './cert-manager';
 import { ICnpgOperator } from './cnpg-operator';
 import { componentsIn, registerVersion } from './private/app-validation';
-import { formatProblem, PropErrors } from './private/errors';
+import { formatProblem, isNotRendered, PropErrors } from './private/errors';
 import { installUpstream } from './private/install';
 import { checkVersion, unknownVersionError, versionRecord } from './private/version';
 import { BARMAN_PLUGIN_NAME, OPERATOR_NAMESPACE, releaseHas } from './upstream/catalog';
@@ -170,11 +170,17 @@ export class BarmanPlugin extends Construct implements IBarmanPlugin {
       errors.add('operator', `runs in ${JSON.stringify(operatorNamespace)}, and the plugin's upstream manifest installs into ${JSON.stringify(OPERATOR_NAMESPACE)} (the plugin must share the operator's namespace)`,
         operatorNamespace, 'install the plugin next to that operator yourself and declare it with `BarmanPlugin.fromExisting(scope, id, { version, namespace })`');
     }
-    errors.throwIfAny();
-
-    const installed = installUpstream(this, 'plugin-barman-cloud', version.version, props.manifestFile, 'barman-cloud');
     this.version = version;
     this.namespace = operatorNamespace;
+    if (errors.report()) {
+      // Reported at synth with the app's other errors; nothing is installed.
+      this.images = [];
+      this.manifestSha256 = '';
+      this.apiObjects = [];
+      return;
+    }
+
+    const installed = installUpstream(this, 'plugin-barman-cloud', version.version, props.manifestFile, 'barman-cloud');
     this.images = [...installed.release.images];
     this.manifestSha256 = installed.manifestSha256;
     this.apiObjects = installed.apiObjects;
@@ -184,6 +190,8 @@ export class BarmanPlugin extends Construct implements IBarmanPlugin {
     this.node.addValidation({
       validate: () => {
         const declared = componentsIn(this, 'cert-manager');
+        // A cert-manager whose own props are wrong is reported by itself.
+        if (isNotRendered(certManager)) return [];
         if (certManager !== undefined && !declared.includes(certManager)) {
           return [formatProblem('certManager', 'is not a cert-manager of this app', describe(certManager),
             'pass a `new CertManager(chart, "CertManager")` of this app, or `CertManager.fromExisting(chart, "CertManager", { version })`')];
@@ -211,9 +219,9 @@ class ExistingBarmanPlugin extends Construct implements IBarmanPlugin {
     super(scope, id);
     const errors = new PropErrors(this);
     checkVersion(errors, options?.version, v => v instanceof BarmanPluginVersion, 'BarmanPluginVersion', 'plugin', 'plugin-barman-cloud');
-    errors.throwIfAny();
-    this.version = options.version;
-    this.namespace = options.namespace ?? OPERATOR_NAMESPACE;
+    this.version = options?.version;
+    this.namespace = options?.namespace ?? OPERATOR_NAMESPACE;
+    if (errors.report()) return;
     registerVersion(this, 'plugin-barman-cloud', this.version.version, false);
   }
 }

@@ -117,10 +117,15 @@ export class CertManager extends Construct implements ICertManager {
     const errors = new PropErrors(this);
     const version = props.version ?? CertManagerVersion.V1_19_4;
     checkVersion(errors, version, v => v instanceof CertManagerVersion, 'CertManagerVersion', 'cert-manager', 'cert-manager');
-    errors.throwIfAny();
+    this.version = version;
+    if (errors.report()) {
+      // Reported at synth with the app's other errors; nothing is installed.
+      this.manifestSha256 = '';
+      this.apiObjects = [];
+      return;
+    }
 
     const installed = installUpstream(this, 'cert-manager', version.version, props.manifestFile, 'cert-manager');
-    this.version = version;
     this.manifestSha256 = installed.manifestSha256;
     this.apiObjects = installed.apiObjects;
   }
@@ -135,8 +140,8 @@ class ExistingCertManager extends Construct implements ICertManager {
     super(scope, id);
     const errors = new PropErrors(this);
     checkVersion(errors, options?.version, v => v instanceof CertManagerVersion, 'CertManagerVersion', 'cert-manager', 'cert-manager');
-    errors.throwIfAny();
-    this.version = options.version;
+    this.version = options?.version;
+    if (errors.report()) return;
     registerVersion(this, 'cert-manager', this.version.version, false);
   }
 }

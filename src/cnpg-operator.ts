@@ -156,11 +156,17 @@ export class CnpgOperator extends Construct implements ICnpgOperator {
     const errors = new PropErrors(this);
     const version = props.version ?? CnpgVersion.V1_30_0;
     checkVersion(errors, version, v => v instanceof CnpgVersion, 'CnpgVersion', 'CNPG', 'cnpg');
-    errors.throwIfAny();
-
-    const installed = installUpstream(this, 'cnpg', version.version, props.manifestFile, 'cnpg-controller-manager');
     this.version = version;
     this.namespace = OPERATOR_NAMESPACE;
+    if (errors.report()) {
+      // Reported at synth with the app's other errors; nothing is installed.
+      this.image = '';
+      this.manifestSha256 = '';
+      this.apiObjects = [];
+      return;
+    }
+
+    const installed = installUpstream(this, 'cnpg', version.version, props.manifestFile, 'cnpg-controller-manager');
     this.image = version.image;
     this.manifestSha256 = installed.manifestSha256;
     this.apiObjects = installed.apiObjects;
@@ -176,9 +182,9 @@ class ExistingCnpgOperator extends Construct implements ICnpgOperator {
     super(scope, id);
     const errors = new PropErrors(this);
     checkVersion(errors, options?.version, v => v instanceof CnpgVersion, 'CnpgVersion', 'CNPG', 'cnpg');
-    errors.throwIfAny();
-    this.version = options.version;
-    this.namespace = options.namespace ?? OPERATOR_NAMESPACE;
+    this.version = options?.version;
+    this.namespace = options?.namespace ?? OPERATOR_NAMESPACE;
+    if (errors.report()) return;
     registerVersion(this, 'cnpg', this.version.version, false);
   }
 }

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { BackedUpPostgres, IBackedUpPostgres } from './backed-up-postgres';
 import * as cnpg from '../imports/postgresql.cnpg.io';
 import { declareExternal, validateOwnObjects } from './private/app-validation';
-import { PropErrors } from './private/errors';
+import { builtFromNotRendered, PropErrors } from './private/errors';
 import { checkImage } from './private/images';
 import { ensureMissingUpstreamReport } from './private/missing-upstream';
 import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
@@ -68,39 +68,39 @@ export interface PitrRestoreProps {
  * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/#restoring-a-cluster
  */
 export class PitrRestore extends Construct {
+  // Not all set when the props have errors: synth then fails with them, before anything is written.
   /** The restored Cluster's name. */
-  public readonly clusterName: string;
+  public readonly clusterName!: string;
   /** Its namespace (that of the source's ObjectStore). */
   public readonly namespace?: string;
   /** The read-write service of the restored cluster. */
-  public readonly readWriteServiceName: string;
+  public readonly readWriteServiceName!: string;
   /** The recovery target. */
-  public readonly target: RecoveryTarget;
+  public readonly target!: RecoveryTarget;
   /** The PostgreSQL image. */
-  public readonly imageName: string;
+  public readonly imageName!: string;
   /** The server name the restored cluster archives under, when `archiveWal`. */
   public readonly archiveServerName?: string;
   /** The restored `Cluster` (also the default child: `ApiObject.of(this)`). */
-  public readonly cluster: ApiObject;
+  public readonly cluster!: ApiObject;
 
   constructor(scope: Construct, id: string, props: PitrRestoreProps) {
     super(scope, id);
     const errors = new PropErrors(this);
     if (!props || !props.source) {
       errors.add('source', 'is required', props?.source, 'pass the BackedUpPostgres to restore, or BackedUpPostgres.fromAttributes(scope, id, {...})');
-      errors.throwIfAny();
     }
+    if (errors.report() || builtFromNotRendered(this, props.source)) return;
     const source = props.source;
     if (typeof source !== 'object' || typeof source.imageName !== 'string' || typeof source.serviceAccountAnnotations !== 'object') {
       // From JavaScript: something that is neither a BackedUpPostgres nor made by BackedUpPostgres.fromAttributes.
       errors.add('source', 'must be a BackedUpPostgres or BackedUpPostgres.fromAttributes(scope, id, {...})', source,
         'pass the BackedUpPostgres to restore, or BackedUpPostgres.fromAttributes(chart, "Source", { objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" })');
-      errors.throwIfAny();
     }
     if (props.target !== undefined && !(props.target instanceof RecoveryTarget)) {
       errors.add('target', 'must be a RecoveryTarget', props.target, 'use e.g. RecoveryTarget.time(new Date("2025-12-27T20:43:00Z")) or RecoveryTarget.latest()');
-      errors.throwIfAny();
     }
+    if (errors.report()) return;
     const chartNamespace = Chart.of(this).namespace;
     this.clusterName = props.clusterName ?? id.toLowerCase();
     this.namespace = source.namespace ?? chartNamespace;
@@ -143,7 +143,7 @@ export class PitrRestore extends Construct {
           `archive under a new server name, e.g. archiveServerName: ${JSON.stringify(`${source.serverName}-v2`)}`);
       }
     }
-    errors.throwIfAny();
+    if (errors.report()) return;
 
     ensureMissingUpstreamReport(this);
     validateOwnObjects(this);
