@@ -2,9 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ICertManager } from './cert-manager';
 import { ICnpgOperator } from './cnpg-operator';
-import { componentsIn, registerVersion } from './private/app-validation';
+import { componentsIn } from './private/app-validation';
 import { formatProblem, isNotRendered, PropErrors } from './private/errors';
-import { installUpstream } from './private/install';
+import { declareExisting, installChecked } from './private/install';
 import { checkVersion, unknownVersionError, versionRecord } from './private/version';
 import { BARMAN_PLUGIN_NAME, OPERATOR_NAMESPACE, releaseHas } from './upstream/catalog';
 import { VersionAdvisory } from './version-advisory';
@@ -172,18 +172,12 @@ export class BarmanPlugin extends Construct implements IBarmanPlugin {
     }
     this.version = version;
     this.namespace = operatorNamespace;
-    if (errors.report()) {
-      // Reported at synth with the app's other errors; nothing is installed.
-      this.images = [];
-      this.manifestSha256 = '';
-      this.apiObjects = [];
-      return;
-    }
-
-    const installed = installUpstream(this, 'plugin-barman-cloud', version.version, props.manifestFile, 'barman-cloud');
-    this.images = [...installed.release.images];
-    this.manifestSha256 = installed.manifestSha256;
-    this.apiObjects = installed.apiObjects;
+    // With prop errors (reported at synth with the app's others) nothing is installed.
+    const installed = installChecked(this, errors, 'plugin-barman-cloud', version, props.manifestFile, 'barman-cloud');
+    this.images = installed ? [...installed.release.images] : [];
+    this.manifestSha256 = installed?.manifestSha256 ?? '';
+    this.apiObjects = installed?.apiObjects ?? [];
+    if (!installed) return;
 
     // Checked on the finished app: a cert-manager can be added or declared after the plugin.
     const certManager = props.certManager;
@@ -221,7 +215,6 @@ class ExistingBarmanPlugin extends Construct implements IBarmanPlugin {
     checkVersion(errors, options?.version, v => v instanceof BarmanPluginVersion, 'BarmanPluginVersion', 'plugin', 'plugin-barman-cloud');
     this.version = options?.version;
     this.namespace = options?.namespace ?? OPERATOR_NAMESPACE;
-    if (errors.report()) return;
-    registerVersion(this, 'plugin-barman-cloud', this.version.version, false);
+    declareExisting(this, errors, 'plugin-barman-cloud', this.version);
   }
 }

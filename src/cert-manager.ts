@@ -1,8 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { registerVersion } from './private/app-validation';
 import { PropErrors } from './private/errors';
-import { installUpstream } from './private/install';
+import { declareExisting, installChecked } from './private/install';
 import { checkVersion, unknownVersionError, versionRecord } from './private/version';
 import { VersionAdvisory } from './version-advisory';
 
@@ -118,16 +117,10 @@ export class CertManager extends Construct implements ICertManager {
     const version = props.version ?? CertManagerVersion.V1_19_4;
     checkVersion(errors, version, v => v instanceof CertManagerVersion, 'CertManagerVersion', 'cert-manager', 'cert-manager');
     this.version = version;
-    if (errors.report()) {
-      // Reported at synth with the app's other errors; nothing is installed.
-      this.manifestSha256 = '';
-      this.apiObjects = [];
-      return;
-    }
-
-    const installed = installUpstream(this, 'cert-manager', version.version, props.manifestFile, 'cert-manager');
-    this.manifestSha256 = installed.manifestSha256;
-    this.apiObjects = installed.apiObjects;
+    // With prop errors (reported at synth with the app's others) nothing is installed.
+    const installed = installChecked(this, errors, 'cert-manager', version, props.manifestFile, 'cert-manager');
+    this.manifestSha256 = installed?.manifestSha256 ?? '';
+    this.apiObjects = installed?.apiObjects ?? [];
   }
 }
 
@@ -141,7 +134,6 @@ class ExistingCertManager extends Construct implements ICertManager {
     const errors = new PropErrors(this);
     checkVersion(errors, options?.version, v => v instanceof CertManagerVersion, 'CertManagerVersion', 'cert-manager', 'cert-manager');
     this.version = options?.version;
-    if (errors.report()) return;
-    registerVersion(this, 'cert-manager', this.version.version, false);
+    declareExisting(this, errors, 'cert-manager', this.version);
   }
 }

@@ -1,8 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { registerVersion } from './private/app-validation';
 import { PropErrors } from './private/errors';
-import { installUpstream } from './private/install';
+import { declareExisting, installChecked } from './private/install';
 import { checkVersion, unknownVersionError, versionRecord } from './private/version';
 import { OPERATOR_NAMESPACE, releaseHas } from './upstream/catalog';
 import { VersionAdvisory } from './version-advisory';
@@ -158,18 +157,11 @@ export class CnpgOperator extends Construct implements ICnpgOperator {
     checkVersion(errors, version, v => v instanceof CnpgVersion, 'CnpgVersion', 'CNPG', 'cnpg');
     this.version = version;
     this.namespace = OPERATOR_NAMESPACE;
-    if (errors.report()) {
-      // Reported at synth with the app's other errors; nothing is installed.
-      this.image = '';
-      this.manifestSha256 = '';
-      this.apiObjects = [];
-      return;
-    }
-
-    const installed = installUpstream(this, 'cnpg', version.version, props.manifestFile, 'cnpg-controller-manager');
-    this.image = version.image;
-    this.manifestSha256 = installed.manifestSha256;
-    this.apiObjects = installed.apiObjects;
+    // With prop errors (reported at synth with the app's others) nothing is installed.
+    const installed = installChecked(this, errors, 'cnpg', version, props.manifestFile, 'cnpg-controller-manager');
+    this.image = installed ? version.image : '';
+    this.manifestSha256 = installed?.manifestSha256 ?? '';
+    this.apiObjects = installed?.apiObjects ?? [];
   }
 }
 
@@ -184,7 +176,6 @@ class ExistingCnpgOperator extends Construct implements ICnpgOperator {
     checkVersion(errors, options?.version, v => v instanceof CnpgVersion, 'CnpgVersion', 'CNPG', 'cnpg');
     this.version = options?.version;
     this.namespace = options?.namespace ?? OPERATOR_NAMESPACE;
-    if (errors.report()) return;
-    registerVersion(this, 'cnpg', this.version.version, false);
+    declareExisting(this, errors, 'cnpg', this.version);
   }
 }

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { registerVersion } from './app-validation';
+import { PropErrors } from './errors';
 import { ensureMissingUpstreamReport, recordMissingUpstream } from './missing-upstream';
 import { markInstall } from './upstream-header';
 import { findRelease, UpstreamComponent, UpstreamRelease } from '../upstream/catalog';
@@ -13,6 +14,27 @@ export interface Installed {
   readonly release: UpstreamRelease;
   readonly manifestSha256: string;
   readonly apiObjects: ApiObject[];
+}
+
+/**
+ * What every install construct does once its props are checked: with prop errors, reports them (synth lists them)
+ * and installs nothing; otherwise installs the release (see `installUpstream`).
+ */
+export function installChecked(scope: Construct, errors: PropErrors, component: UpstreamComponent, version: { readonly version: string },
+  manifestFile: string | undefined, controllerName: string): Installed | undefined {
+  if (errors.report()) return undefined;
+  return installUpstream(scope, component, version.version, manifestFile, controllerName);
+}
+
+/**
+ * What every `fromExisting` construct does: with prop errors, reports them; otherwise records the version the
+ * cluster runs, so the app's objects are validated against it. True when the version was recorded.
+ */
+export function declareExisting(scope: Construct, errors: PropErrors, component: UpstreamComponent,
+  version: { readonly version: string } | undefined): boolean {
+  if (errors.report() || version === undefined) return false;
+  registerVersion(scope, component, version.version, false);
+  return true;
 }
 
 /**
