@@ -1,63 +1,35 @@
 import { ApiObject, Chart, Size } from 'cdk8s';
 // Types only: loading cdk8s-plus-30 costs ~30 ms of every synth, and nothing here needs its code.
 import type * as kplus from 'cdk8s-plus-30';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AppCredentials } from './app-credentials';
 import { BackupMonitoring, Monitoring } from './backup-monitoring';
 import { BackupSchedule } from './backup-schedule';
-import { BarmanPluginVersion } from './barman-plugin';
+import { BarmanPluginVersion, IBarmanPlugin } from './barman-plugin';
+import { BackupOwnerReference, BackupTarget, Compression } from './database/backup-options';
+import { checkDatabaseProps, checkKinds } from './database/checks';
+import { ImportedBackedUpPostgres } from './database/imported-backed-up-postgres';
+import { clusterSpec, objectStoreSpec, scheduledBackupSpec } from './database/render';
 import { ObjectStorage } from './object-storage';
 import * as barman from '../imports/barmancloud.cnpg.io';
 import * as cnpg from '../imports/postgresql.cnpg.io';
 import { validateOwnObjects, warnOnce } from './private/app-validation';
-import { PropErrors } from './private/errors';
-import { checkImage } from './private/images';
+import { argumentError, isOptionsObject, PropErrors } from './private/errors';
 import { ensureMissingUpstreamReport } from './private/missing-upstream';
-import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
-import { checkResources, checkSize, quantityOf, renderResources, RenderedResources } from './private/resources';
+import { renderResources, RenderedResources } from './private/resources';
 import { RetentionPolicy } from './retention-policy';
-import { BARMAN_PLUGIN_NAME, compareVersions, DEFAULT_POSTGRES_IMAGE } from './upstream/catalog';
-import { FIXED_PARAMETERS } from './validation/webhook';
+import { DEFAULT_POSTGRES_IMAGE } from './upstream/catalog';
 
-/** Compression algorithms the Barman Cloud plugin offers. */
-export enum Compression {
-  /** gzip: everywhere, slow on small CPUs. */
-  GZIP = 'gzip',
-  /** bzip2: smallest, slowest. */
-  BZIP2 = 'bzip2',
-  /** snappy: fast, larger files. */
-  SNAPPY = 'snappy',
-  /** lz4: fast; for base backups only from plugin v0.13.0. */
-  LZ4 = 'lz4',
-  /** xz: WAL only. */
-  XZ = 'xz',
-  /** zstd: WAL only. */
-  ZSTD = 'zstd',
-}
-
-/** Who owns the Backup objects a ScheduledBackup creates. */
-export enum BackupOwnerReference {
-  /** No owner: Backups outlive the schedule and the cluster. */
-  NONE = 'none',
-  /** The ScheduledBackup: deleting the schedule deletes its Backup objects (not the data in the bucket). */
-  SELF = 'self',
-  /** The Cluster. */
-  CLUSTER = 'cluster',
-}
-
-/** Which instance takes base backups. */
-export enum BackupTarget {
-  /** Always the primary. */
-  PRIMARY = 'primary',
-  /** A standby when one is healthy, else the primary. */
-  PREFER_STANDBY = 'prefer-standby',
-}
-
-/** What a restore needs to know about the database it restores. */
-export interface IRecoverySource {
+/**
+ * A database with an archive in object storage: a `BackedUpPostgres` of this app, or one defined elsewhere and
+ * imported with `BackedUpPostgres.fromAttributes(scope, id, attrs)`. A `PitrRestore` restores from one.
+ */
+export interface IBackedUpPostgres extends IConstruct {
+  /** The Cluster's name. */
+  readonly clusterName: string;
   /**
-   * The namespace of the ObjectStore (and so of the restore).
-   * @default - the restore's chart namespace
+   * The namespace of its Cluster and ObjectStore (and so of a restore).
+   * @default - the chart's namespace
    */
   readonly namespace?: string;
   /** The ObjectStore holding the archive. */
@@ -72,6 +44,8 @@ export interface IRecoverySource {
   readonly database: string;
   /** The application database's owner. */
   readonly owner: string;
+  /** Size of each instance's data volume (a restore's default). */
+  readonly storageSize: Size;
   /**
    * The Secret with the owner's credentials that a restore reuses (secrets are not in the backup); undefined when
    * the operator generated the source's, which belongs to the source Cluster and goes with it: the restore then
@@ -84,6 +58,57 @@ export interface IRecoverySource {
    * Identity); a restore needs the same access to the bucket.
    */
   readonly serviceAccountAnnotations: { [key: string]: string };
+}
+
+/** A database defined outside this app (another app, a restore tool, by hand), for `BackedUpPostgres.fromAttributes`. */
+export interface BackedUpPostgresAttributes {
+  /** The ObjectStore holding the archive, in the restore's namespace. */
+  readonly objectStoreName: string;
+  /** The archive's server name (usually the source cluster's name). */
+  readonly serverName: string;
+  /** The ObjectStore's destination path, for the collision check. */
+  readonly destinationPath: string;
+  /**
+   * The Cluster's name.
+   * @default - the server name
+   */
+  readonly clusterName?: string;
+  /**
+   * The namespace of the ObjectStore.
+   * @default - the namespace of the chart `scope` is in
+   */
+  readonly namespace?: string;
+  /**
+   * The PostgreSQL image the backups were taken with.
+   * @default 'ghcr.io/cloudnative-pg/postgresql:18.1-system-trixie'
+   */
+  readonly imageName?: string;
+  /**
+   * The application database.
+   * @default 'app'
+   */
+  readonly database?: string;
+  /**
+   * The application database's owner.
+   * @default 'app'
+   */
+  readonly owner?: string;
+  /**
+   * Size of each instance's data volume.
+   * @default Size.gibibytes(1)
+   */
+  readonly storageSize?: Size;
+  /**
+   * An existing Secret with the owner's credentials for the restored cluster (secrets are not in the backup).
+   * @default - the operator generates `<restore>-app`
+   */
+  readonly appSecretName?: string;
+  /**
+   * Annotations for the restored cluster's instance ServiceAccount, for a cloud identity that can read the bucket
+   * (e.g. `eks.amazonaws.com/role-arn`).
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: { [key: string]: string };
 }
 
 /** Props for `BackedUpPostgres`. */
@@ -207,8 +232,14 @@ export interface BackedUpPostgresProps {
    */
   readonly sidecarResources?: kplus.ContainerResources;
   /**
-   * The plugin version running in the cluster, for version-dependent checks.
-   * @default - the BarmanPlugin in the app, else the newest
+   * The Barman Cloud plugin the cluster archives through (a `BarmanPlugin`, or `BarmanPlugin.fromExisting(...)`):
+   * its version decides the version-dependent checks.
+   * @default - the plugin version the app installs or declares decides, at synth
+   */
+  readonly plugin?: IBarmanPlugin;
+  /**
+   * The plugin version running in the cluster, for version-dependent checks; prefer `plugin`.
+   * @default - the version of `plugin`
    */
   readonly pluginVersion?: BarmanPluginVersion;
   /**
@@ -229,68 +260,81 @@ export interface BackedUpPostgresProps {
   readonly postgresqlParameters?: { [name: string]: string };
 }
 
-/** WAL compressions the ObjectStore CRD accepts; base backups accept fewer. */
-const DATA_COMPRESSIONS: Record<string, string | undefined> = { gzip: undefined, bzip2: undefined, snappy: undefined, lz4: '0.13.0' };
-
 /**
  * A PostgreSQL cluster with continuous WAL archiving and scheduled base backups to object storage through the
  * Barman Cloud plugin: a CNPG `Cluster` (the default child), its `ObjectStore` and a `ScheduledBackup`.
  *
  * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/
  */
-export class BackedUpPostgres extends Construct implements IRecoverySource {
+export class BackedUpPostgres extends Construct implements IBackedUpPostgres {
+  /**
+   * A database whose ObjectStore exists outside this app: it adds no object, and the app's validation accepts
+   * references to its ObjectStore.
+   *
+   * @example BackedUpPostgres.fromAttributes(chart, 'Orders', { objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/' })
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: BackedUpPostgresAttributes): IBackedUpPostgres {
+    if (!isOptionsObject(attrs)) {
+      throw argumentError('BackedUpPostgres.fromAttributes', 'attrs', attrs, 'an object', 'pass { objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" }');
+    }
+    return new ImportedBackedUpPostgres(scope, id, attrs);
+  }
+
+  // Not all set when the props have errors: synth then fails with them, before anything is written.
   /** The Cluster's name. */
-  public readonly clusterName: string;
+  public readonly clusterName!: string;
   /** The namespace of all its objects (undefined: the chart's default). */
   public readonly namespace?: string;
   /** The read-write service applications connect to. */
-  public readonly readWriteServiceName: string;
+  public readonly readWriteServiceName!: string;
   /** The read-only service (standbys). */
-  public readonly readOnlyServiceName: string;
+  public readonly readOnlyServiceName!: string;
   /** The archive's server name. */
-  public readonly serverName: string;
+  public readonly serverName!: string;
   /** The ObjectStore's name. */
-  public readonly objectStoreName: string;
+  public readonly objectStoreName!: string;
   /** The ScheduledBackup's name. */
-  public readonly scheduledBackupName: string;
+  public readonly scheduledBackupName!: string;
   /** The archive's destination path. */
-  public readonly destinationPath: string;
+  public readonly destinationPath!: string;
   /** The object storage. */
-  public readonly objectStorage: ObjectStorage;
+  public readonly objectStorage!: ObjectStorage;
   /** The PostgreSQL image. */
-  public readonly imageName: string;
+  public readonly imageName!: string;
   /** The application database. */
-  public readonly database: string;
+  public readonly database!: string;
   /** The application database's owner. */
-  public readonly owner: string;
+  public readonly owner!: string;
   /** The Secret with the owner's credentials (`<cluster>-app` when generated). */
-  public readonly appSecretName: string;
+  public readonly appSecretName!: string;
   /** The Secret a restore reuses; undefined when the operator generates the app secret. */
   public readonly restoreSecretName?: string;
   /** Annotations of the instance ServiceAccount (cloud identity), empty when none. */
-  public readonly serviceAccountAnnotations: { [key: string]: string };
+  public readonly serviceAccountAnnotations!: { [key: string]: string };
   /** Number of instances. */
-  public readonly instances: number;
+  public readonly instances!: number;
   /** Data volume size. */
-  public readonly storageSize: Size;
+  public readonly storageSize!: Size;
   /** The retention policy. */
-  public readonly retentionPolicy: RetentionPolicy;
+  public readonly retentionPolicy!: RetentionPolicy;
   /** The base backup schedule. */
-  public readonly schedule: BackupSchedule;
+  public readonly schedule!: BackupSchedule;
   /** WAL compression. */
-  public readonly walCompression: Compression;
+  public readonly walCompression!: Compression;
   /** Base backup compression. */
-  public readonly dataCompression: Compression;
+  public readonly dataCompression!: Compression;
   /** The `Cluster` (also the default child: `ApiObject.of(this)`). */
-  public readonly cluster: ApiObject;
+  public readonly cluster!: ApiObject;
   /** The Barman Cloud `ObjectStore`. */
-  public readonly objectStore: ApiObject;
+  public readonly objectStore!: ApiObject;
   /** The `ScheduledBackup`. */
-  public readonly scheduledBackup: ApiObject;
+  public readonly scheduledBackup!: ApiObject;
   /** Whether the schedule takes a backup as soon as it is created. */
-  public readonly immediateBackup: boolean;
+  public readonly immediateBackup!: boolean;
   /** The PodMonitor and PrometheusRule; undefined with `Monitoring.none()`. */
   public readonly monitoring?: BackupMonitoring;
+  /** The plugin version its version-dependent checks use; undefined when unknown (the app's validation then decides). */
+  public readonly pluginVersion?: BarmanPluginVersion;
 
   constructor(scope: Construct, id: string, props: BackedUpPostgresProps) {
     super(scope, id);
@@ -299,10 +343,11 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
     const storageFix = 'pass e.g. ObjectStorage.s3({ bucket: "my-backups", path: "postgres", credentials: S3Credentials.fromSecret({ secretName: "s3-credentials" }) })';
     if (!props || !props.objectStorage) {
       errors.add('objectStorage', 'is required', props?.objectStorage, storageFix);
-      errors.throwIfAny();
+      errors.report();
+      return;
     }
     checkKinds(errors, props, storageFix);
-    errors.throwIfAny();
+    if (errors.report()) return;
 
     // Resolve every default once, up front.
     this.clusterName = props.clusterName ?? id.toLowerCase();
@@ -322,6 +367,8 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
     this.schedule = props.schedule ?? BackupSchedule.daily();
     this.scheduledBackupName = props.scheduledBackupName ?? `${this.clusterName}-backup`;
     this.immediateBackup = props.immediateBackup ?? true;
+    const fromPlugin = props.plugin?.version instanceof BarmanPluginVersion ? props.plugin.version : undefined;
+    this.pluginVersion = fromPlugin ?? (props.pluginVersion instanceof BarmanPluginVersion ? props.pluginVersion : undefined);
     this.destinationPath = this.objectStorage.destinationPath;
     this.readWriteServiceName = `${this.clusterName}-rw`;
     this.readOnlyServiceName = `${this.clusterName}-ro`;
@@ -333,13 +380,12 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
       : { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } };
 
     // Check every prop, then fail once with all problems.
-    this.checkProps(errors, props, credentials);
-    errors.throwIfAny();
+    checkDatabaseProps(errors, this, props, credentials);
+    if (errors.report()) return;
 
     ensureMissingUpstreamReport(this);
     validateOwnObjects(this);
     const metadata = (name: string) => ({ name, ...(props.namespace !== undefined ? { namespace: props.namespace } : {}) });
-    const rendered = this.objectStorage._render();
 
     if (credentials.isUnsafePlaintext) {
       new ApiObject(this, 'AppSecret', {
@@ -358,190 +404,25 @@ export class BackedUpPostgres extends Construct implements IRecoverySource {
     // Our objects are plain ApiObjects with the spec in CNPG's field names; the generated functions type what we
     // build and map it. An escape-hatch patch in CNPG's spelling then reaches the YAML exactly, and a misspelt field
     // is a schema finding (the generated classes would map camel-cased names on output and drop anything else).
-    const encryption = this.objectStorage._encryption;
     this.objectStore = new ApiObject(this, 'ObjectStore', {
       ...barman.ObjectStore.GVK,
       metadata: metadata(this.objectStoreName),
-      spec: barman.toJson_ObjectStoreSpec({
-        retentionPolicy: this.retentionPolicy.value,
-        configuration: {
-          ...rendered.configuration,
-          wal: {
-            compression: this.walCompression as string as barman.ObjectStoreSpecConfigurationWalCompression,
-            ...(encryption ? { encryption: encryption as string as barman.ObjectStoreSpecConfigurationWalEncryption } : {}),
-          },
-          data: {
-            compression: this.dataCompression as string as barman.ObjectStoreSpecConfigurationDataCompression,
-            ...(encryption ? { encryption: encryption as string as barman.ObjectStoreSpecConfigurationDataEncryption } : {}),
-          },
-        },
-        instanceSidecarConfiguration: {
-          resources: quantities(sidecarResources,
-            barman.ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests.fromString,
-            barman.ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits.fromString),
-          ...(rendered.env.length ? { env: [...rendered.env] } : {}),
-        },
-      }),
+      spec: objectStoreSpec(this, sidecarResources),
     });
 
-    const annotations = this.serviceAccountAnnotations;
     this.cluster = new ApiObject(this, 'Resource', {
       ...cnpg.Cluster.GVK,
       metadata: metadata(this.clusterName),
-      spec: cnpg.toJson_ClusterSpec({
-        instances: this.instances,
-        imageName: this.imageName,
-        storage: { size: quantityOf(this.storageSize), ...(props.storageClass ? { storageClass: props.storageClass } : {}) },
-        ...(props.walStorageSize ? {
-          walStorage: { size: quantityOf(props.walStorageSize), ...(props.walStorageClass ? { storageClass: props.walStorageClass } : {}) },
-        } : {}),
-        ...(props.resources ? {
-          resources: quantities(renderResources(props.resources),
-            cnpg.ClusterSpecResourcesRequests.fromString,
-            cnpg.ClusterSpecResourcesLimits.fromString),
-        } : {}),
-        ...(props.postgresqlParameters ? { postgresql: { parameters: { ...props.postgresqlParameters } } } : {}),
-        bootstrap: {
-          initdb: {
-            database: this.database,
-            owner: this.owner,
-            ...(this.restoreSecretName ? { secret: { name: this.restoreSecretName } } : {}),
-          },
-        },
-        plugins: [{
-          name: BARMAN_PLUGIN_NAME,
-          isWalArchiver: true,
-          parameters: { barmanObjectName: this.objectStoreName, serverName: this.serverName },
-        }],
-        ...(Object.keys(annotations).length ? { serviceAccountTemplate: { metadata: { annotations } } } : {}),
-      }),
+      spec: clusterSpec(this, props),
     });
 
     this.scheduledBackup = new ApiObject(this, 'ScheduledBackup', {
       ...cnpg.ScheduledBackup.GVK,
       metadata: metadata(this.scheduledBackupName),
-      spec: cnpg.toJson_ScheduledBackupSpec({
-        cluster: { name: this.clusterName },
-        schedule: this.schedule.expression,
-        immediate: this.immediateBackup,
-        backupOwnerReference: (props.backupOwnerReference ?? BackupOwnerReference.NONE) as string as cnpg.ScheduledBackupSpecBackupOwnerReference,
-        method: cnpg.ScheduledBackupSpecMethod.PLUGIN,
-        pluginConfiguration: { name: BARMAN_PLUGIN_NAME },
-        ...(props.backupTarget ? { target: props.backupTarget as string as cnpg.ScheduledBackupSpecTarget } : {}),
-      }),
+      spec: scheduledBackupSpec(this, props),
     });
 
     const monitoring = props.monitoring ?? Monitoring.prometheusOperator();
     if (monitoring.enabled) this.monitoring = new BackupMonitoring(this, 'Monitoring', { database: this, ...monitoring.options });
   }
-
-  /** Adds a problem for every prop that is wrong; the defaults are resolved already. */
-  private checkProps(errors: PropErrors, props: BackedUpPostgresProps, credentials: AppCredentials): void {
-    errors.addProblem(checkClusterName(props.clusterName === undefined ? 'clusterName (from the construct id)' : 'clusterName', this.clusterName, 'test'));
-    if (props.namespace !== undefined) errors.addProblem(checkNamespaceName('namespace', props.namespace, 'databases'));
-    if (!Number.isInteger(this.instances) || this.instances < 1) {
-      errors.add('instances', 'must be a whole number of at least 1', this.instances, 'use e.g. 1, or 3 for a primary and two standbys');
-    }
-    errors.addProblem(checkSize('storageSize', this.storageSize, 'Size.gibibytes(1)'));
-    errors.addProblem(checkSize('walStorageSize', props.walStorageSize, 'Size.gibibytes(1)'));
-    for (const [prop, value] of Object.entries({ storageClass: props.storageClass, walStorageClass: props.walStorageClass })) {
-      if (value !== undefined) errors.addProblem(checkObjectName(prop, value, 'local-path'));
-    }
-    if (props.walStorageClass !== undefined && props.walStorageSize === undefined) {
-      errors.add('walStorageClass', 'is set without walStorageSize', props.walStorageClass, 'set walStorageSize too, e.g. Size.gibibytes(1)');
-    }
-    checkImage(errors, this.imageName);
-    checkResources('resources', props.resources).forEach(p => errors.addProblem(p));
-    checkResources('sidecarResources', props.sidecarResources).forEach(p => errors.addProblem(p));
-    for (const [prop, value] of Object.entries({ database: this.database, owner: this.owner })) {
-      // PostgreSQL identifiers CNPG accepts for initdb: at most 63 bytes; keep to the portable set.
-      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
-        errors.add(prop, 'must be a lower-case PostgreSQL identifier (letters, digits, "_", at most 63, not starting with a digit)', value, 'use e.g. "app"');
-      }
-    }
-    credentials._problems('credentials', this.owner).forEach(p => errors.addProblem(p));
-    // Names derived from a valid cluster name are valid: check only the ones the user gave.
-    if (props.objectStoreName !== undefined) errors.addProblem(checkObjectName('objectStoreName', this.objectStoreName, 's3-store'));
-    if (props.scheduledBackupName !== undefined) errors.addProblem(checkObjectName('scheduledBackupName', this.scheduledBackupName, 'pg-backup'));
-    if (props.serverName !== undefined && !isServerName(this.serverName)) {
-      errors.add('serverName', 'must be a folder name (letters, digits, "-", "_" and ".")', this.serverName, `use e.g. ${JSON.stringify(this.clusterName)}`);
-    }
-    this.objectStorage._problems('objectStorage').forEach(p => errors.addProblem(p));
-    for (const [prop, value] of Object.entries({ walCompression: this.walCompression, dataCompression: this.dataCompression })) {
-      if (!Object.values(Compression).includes(value)) errors.add(prop, 'is not a known compression', value, 'use e.g. Compression.GZIP');
-    }
-    if (!(this.dataCompression in DATA_COMPRESSIONS)) {
-      errors.add('dataCompression', `${this.dataCompression} is only available for WAL, not for base backups`, this.dataCompression, 'use Compression.GZIP, BZIP2, SNAPPY or LZ4 (plugin >= 0.13.0)');
-    }
-    const minVersion = (this.dataCompression === Compression.LZ4 ? DATA_COMPRESSIONS.lz4 : undefined);
-    if (props.pluginVersion && minVersion && compareVersions(props.pluginVersion, minVersion) < 0) {
-      errors.add('dataCompression', `lz4 for base backups needs plugin v${minVersion} or newer, the cluster runs v${props.pluginVersion}`, this.dataCompression, 'use Compression.SNAPPY, or BarmanPluginVersion.V0_14_0');
-    }
-    const azureMin = this.objectStorage._minPluginVersion;
-    if (props.pluginVersion && azureMin && compareVersions(props.pluginVersion, azureMin) < 0) {
-      errors.add('objectStorage.credentials', `default Azure credentials need plugin v${azureMin} or newer, the cluster runs v${props.pluginVersion}`, 'fromDefaultCredentials()', 'use AzureCredentials.fromAzureAd() or a newer plugin');
-    }
-    errors.addProblem(this.retentionPolicy._problem('retentionPolicy'));
-    errors.addProblem(this.schedule._problem('schedule'));
-    if (props.backupOwnerReference !== undefined && !Object.values(BackupOwnerReference).includes(props.backupOwnerReference)) {
-      errors.add('backupOwnerReference', 'is not a known owner reference', props.backupOwnerReference, 'use BackupOwnerReference.NONE, SELF or CLUSTER');
-    }
-    if (props.backupTarget !== undefined && !Object.values(BackupTarget).includes(props.backupTarget)) {
-      errors.add('backupTarget', 'is not a known backup target', props.backupTarget, 'use BackupTarget.PRIMARY or PREFER_STANDBY');
-    }
-    checkPostgresqlParameters(errors, props.postgresqlParameters);
-  }
-}
-
-/** Props whose values come from our factories: a plain string or object from JavaScript is named, not a TypeError. */
-function checkKinds(errors: PropErrors, props: BackedUpPostgresProps, storageFix: string): void {
-  const kinds: Array<[string, unknown, string, (v: unknown) => boolean, string]> = [
-    ['objectStorage', props.objectStorage, 'ObjectStorage', v => v instanceof ObjectStorage, storageFix],
-    ['credentials', props.credentials, 'AppCredentials', v => v instanceof AppCredentials, 'use AppCredentials.fromSecret("postgres-secret") or AppCredentials.generated()'],
-    ['schedule', props.schedule, 'BackupSchedule', v => v instanceof BackupSchedule, 'use BackupSchedule.hourly(), .daily() or .cron("0 0 * * * *")'],
-    ['retentionPolicy', props.retentionPolicy, 'RetentionPolicy', v => v instanceof RetentionPolicy, 'use RetentionPolicy.days(7)'],
-    ['storageSize', props.storageSize, 'Size', v => v instanceof Size, 'use Size.gibibytes(1)'],
-    ['walStorageSize', props.walStorageSize, 'Size', v => v instanceof Size, 'use Size.gibibytes(1)'],
-  ];
-  for (const [prop, value, kind, isKind, fix] of kinds) {
-    if (value !== undefined && !isKind(value)) errors.add(prop, `must be ${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`, value, fix);
-  }
-  // Credentials left out of the storage options would fail deep inside rendering: report them here.
-  if (props.objectStorage instanceof ObjectStorage) {
-    props.objectStorage._problems('objectStorage').filter(p => p.prop === 'objectStorage.credentials').forEach(p => errors.addProblem(p));
-  }
-}
-
-/** PostgreSQL GUC names: an identifier, or `extension.identifier` for custom ones. */
-const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/;
-
-/** `postgresqlParameters`: strings under valid names, none of those the operator manages ([O] webhook, see FIXED_PARAMETERS). */
-function checkPostgresqlParameters(errors: PropErrors, parameters: { [name: string]: string } | undefined): void {
-  if (parameters === undefined) return;
-  if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
-    errors.add('postgresqlParameters', 'must be an object of parameter names to string values', parameters, 'use e.g. { max_connections: "200" }');
-    return;
-  }
-  for (const [name, value] of Object.entries(parameters)) {
-    const prop = `postgresqlParameters.${name}`;
-    if (!PARAMETER_NAME.test(name)) {
-      errors.add('postgresqlParameters', 'has a key that is no PostgreSQL parameter name', name, 'use names such as "max_connections" or "pg_stat_statements.max"');
-    } else if (FIXED_PARAMETERS.has(name)) {
-      const fix = name.startsWith('recovery_target') ? 'remove it; a recovery target belongs in PitrRestore\'s target (spec.bootstrap.recovery.recoveryTarget)'
-        : name === 'shared_preload_libraries' ? 'remove it; add the library through an ApiObject.of(pg) patch of /spec/postgresql/shared_preload_libraries'
-          : ['archive_command', 'archive_mode', 'restore_command'].includes(name) ? 'remove it; WAL archiving and restore go through the Barman Cloud plugin'
-            : 'remove it: the operator manages this parameter';
-      errors.add(prop, 'is managed by the operator and cannot be set (CNPG\'s webhook refuses it: "Can\'t set fixed configuration parameter")', value, fix);
-    } else if (typeof value !== 'string') {
-      errors.add(prop, 'must be a string (CNPG passes parameters to PostgreSQL as text)', value, `use ${JSON.stringify(String(value))}`);
-    }
-  }
-}
-
-/** Wraps rendered quantities in the generated int-or-string classes. */
-function quantities<R, L>(r: RenderedResources, request: (v: string) => R, limit: (v: string) => L)
-  : { requests?: Record<string, R>; limits?: Record<string, L> } {
-  const wrap = <T>(m: Record<string, string> | undefined, f: (v: string) => T) =>
-    m && Object.fromEntries(Object.entries(m).map(([k, v]) => [k, f(v)]));
-  return { requests: wrap(r.requests, request), limits: wrap(r.limits, limit) };
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { BackedUpPostgres } from './backed-up-postgres';
-import { PropErrors } from './private/errors';
+import { builtFromNotRendered, PropErrors } from './private/errors';
 import { cnpgSchedulePeriodSeconds } from './private/schedule-period';
 
 /**
@@ -154,14 +154,15 @@ function backupAlertWindows(schedule: string, immediate: boolean, retentionDays?
  * @see https://cloudnative-pg.io/documentation/current/monitoring/
  */
 export class BackupMonitoring extends Construct {
+  // Not set when the props have errors: synth then fails with them, before anything is written.
   /** The windows the alerts use. */
-  public readonly windows: BackupAlertWindows;
+  public readonly windows!: BackupAlertWindows;
   /** The names of the alerts it defines. */
-  public readonly alertNames: string[];
+  public readonly alertNames!: string[];
   /** The `PodMonitor`. */
-  public readonly podMonitor: ApiObject;
+  public readonly podMonitor!: ApiObject;
   /** The `PrometheusRule` (also the default child). */
-  public readonly prometheusRule: ApiObject;
+  public readonly prometheusRule!: ApiObject;
 
   constructor(scope: Construct, id: string, props: BackupMonitoringProps) {
     super(scope, id);
@@ -169,8 +170,8 @@ export class BackupMonitoring extends Construct {
     const db = props?.database;
     if (!db) {
       errors.add('database', 'is required', db, 'pass the BackedUpPostgres to watch');
-      errors.throwIfAny();
     }
+    if (errors.report() || builtFromNotRendered(this, db)) return;
     const runbookUrl = props.runbookUrl ?? DEFAULT_RUNBOOK_URL;
     if (!/^https?:\/\/\S+$/.test(runbookUrl) || runbookUrl.includes('#')) {
       errors.add('runbookUrl', 'must be an http(s) URL without a fragment (the alert name is appended as one)', runbookUrl, 'use e.g. "https://git.example.com/ops/runbooks"');
@@ -183,7 +184,7 @@ export class BackupMonitoring extends Construct {
     }
     const windows = backupAlertWindows(db.schedule.expression, db.immediateBackup, db.retentionPolicy?.windowDays);
     if (!windows) errors.add('database.schedule', 'is not a valid CNPG schedule, so no alert window follows from it', db.schedule.expression, 'use e.g. BackupSchedule.daily()');
-    errors.throwIfAny();
+    if (errors.report()) return;
     this.windows = windows!;
 
     const namespace = db.namespace ?? Chart.of(this).namespace;

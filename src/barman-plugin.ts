@@ -2,17 +2,78 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ICertManager } from './cert-manager';
 import { ICnpgOperator } from './cnpg-operator';
-import { componentsIn, registerVersion } from './private/app-validation';
-import { formatProblem, PropErrors } from './private/errors';
-import { checkVersion, installUpstream } from './private/install';
-import { BARMAN_PLUGIN_NAME, OPERATOR_NAMESPACE } from './upstream/catalog';
+import { componentsIn } from './private/app-validation';
+import { formatProblem, isNotRendered, PropErrors } from './private/errors';
+import { declareExisting, installChecked } from './private/install';
+import { checkVersion, unknownVersionError, versionRecord } from './private/version';
+import { BARMAN_PLUGIN_NAME, OPERATOR_NAMESPACE, releaseHas } from './upstream/catalog';
+import { VersionAdvisory } from './version-advisory';
 
-/** Barman Cloud plugin releases in the catalog. */
-export enum BarmanPluginVersion {
+/** Barman Cloud plugin capabilities that depend on the release: ask with `BarmanPluginVersion.supports(feature)`. */
+export enum BarmanPluginFeature {
+  /** lz4 compression for base backups (the ObjectStore CRD allows it from v0.13.0). */
+  LZ4_BASE_BACKUPS = 'lz4-base-backups',
+  /** `azureCredentials.useDefaultAzureCredentials`, the Azure SDK's default credential chain (v0.11.0). */
+  AZURE_DEFAULT_CREDENTIALS = 'azure-default-credentials',
+  /** A recovery target time without a zone is read as UTC (plugin #700, v0.10.0). */
+  ZONELESS_TARGET_TIME_AS_UTC = 'zoneless-target-time-as-utc',
+}
+
+/**
+ * A Barman Cloud plugin release of the catalog, with its record: install manifest, digest, images, advisories
+ * and capabilities. The one place a plugin version's facts live.
+ */
+export class BarmanPluginVersion {
   /** v0.9.0 (the seed's version; has sidecar memory and WAL-archiving CPU bugs fixed in v0.10.0/v0.11.0). */
-  V0_9_0 = '0.9.0',
+  public static readonly V0_9_0 = new BarmanPluginVersion('0.9.0');
   /** v0.14.0 (supports CNPG 1.26 and later). */
-  V0_14_0 = '0.14.0',
+  public static readonly V0_14_0 = new BarmanPluginVersion('0.14.0');
+
+  /**
+   * The catalog's release with this version number (with or without the `v` of its tag).
+   *
+   * @example BarmanPluginVersion.of('v0.14.0') // === BarmanPluginVersion.V0_14_0
+   */
+  public static of(version: string): BarmanPluginVersion {
+    const found = BarmanPluginVersion.all().find(v => typeof version === 'string' && v.version === version.replace(/^v/, ''));
+    if (!found) throw unknownVersionError('BarmanPluginVersion', 'plugin', 'plugin-barman-cloud', version);
+    return found;
+  }
+
+  /** Every release of the catalog, oldest first. */
+  public static all(): BarmanPluginVersion[] {
+    return [BarmanPluginVersion.V0_9_0, BarmanPluginVersion.V0_14_0];
+  }
+
+  /** The version number without the tag's `v`, e.g. `0.14.0`. */
+  public readonly version: string;
+  /** The official install manifest of the release. */
+  public readonly manifestUrl: string;
+  /** The sha256 of the install manifest this library accepts. */
+  public readonly manifestSha256: string;
+  /** The plugin and sidecar images, pinned to the release. */
+  public readonly images: string[];
+  /** Known bugs of this release that affect backups or restores (synth warns about each). */
+  public readonly advisories: VersionAdvisory[];
+
+  private constructor(version: string) {
+    const record = versionRecord('plugin-barman-cloud', version);
+    this.version = version;
+    this.manifestUrl = record.release.url;
+    this.manifestSha256 = record.release.sha256[0];
+    this.images = [...record.release.images];
+    this.advisories = record.advisories;
+  }
+
+  /** Whether this release has a capability. */
+  public supports(feature: BarmanPluginFeature): boolean {
+    return releaseHas('plugin-barman-cloud', this.version, feature);
+  }
+
+  /** The version number. */
+  public toString(): string {
+    return this.version;
+  }
 }
 
 /** Props for `BarmanPlugin`. */
@@ -99,7 +160,7 @@ export class BarmanPlugin extends Construct implements IBarmanPlugin {
     super(scope, id);
     const errors = new PropErrors(this);
     const version = props.version ?? BarmanPluginVersion.V0_14_0;
-    checkVersion(errors, version, BarmanPluginVersion, 'BarmanPluginVersion', 'plugin');
+    checkVersion(errors, version, v => v instanceof BarmanPluginVersion, 'BarmanPluginVersion', 'plugin', 'plugin-barman-cloud');
     const operatorNamespace = props.operator?.namespace ?? OPERATOR_NAMESPACE;
     if (props.namespace !== undefined && props.namespace !== operatorNamespace) {
       errors.add('namespace', `must be the operator's namespace ${JSON.stringify(operatorNamespace)}: the plugin only serves the operator in its own namespace`,
@@ -109,20 +170,22 @@ export class BarmanPlugin extends Construct implements IBarmanPlugin {
       errors.add('operator', `runs in ${JSON.stringify(operatorNamespace)}, and the plugin's upstream manifest installs into ${JSON.stringify(OPERATOR_NAMESPACE)} (the plugin must share the operator's namespace)`,
         operatorNamespace, 'install the plugin next to that operator yourself and declare it with `BarmanPlugin.fromExisting(scope, id, { version, namespace })`');
     }
-    errors.throwIfAny();
-
-    const installed = installUpstream(this, 'plugin-barman-cloud', version, props.manifestFile, 'barman-cloud');
     this.version = version;
     this.namespace = operatorNamespace;
-    this.images = [...installed.release.images];
-    this.manifestSha256 = installed.manifestSha256;
-    this.apiObjects = installed.apiObjects;
+    // With prop errors (reported at synth with the app's others) nothing is installed.
+    const installed = installChecked(this, errors, 'plugin-barman-cloud', version, props.manifestFile, 'barman-cloud');
+    this.images = installed ? [...installed.release.images] : [];
+    this.manifestSha256 = installed?.manifestSha256 ?? '';
+    this.apiObjects = installed?.apiObjects ?? [];
+    if (!installed) return;
 
     // Checked on the finished app: a cert-manager can be added or declared after the plugin.
     const certManager = props.certManager;
     this.node.addValidation({
       validate: () => {
         const declared = componentsIn(this, 'cert-manager');
+        // A cert-manager whose own props are wrong is reported by itself.
+        if (isNotRendered(certManager)) return [];
         if (certManager !== undefined && !declared.includes(certManager)) {
           return [formatProblem('certManager', 'is not a cert-manager of this app', describe(certManager),
             'pass a `new CertManager(chart, "CertManager")` of this app, or `CertManager.fromExisting(chart, "CertManager", { version })`')];
@@ -149,10 +212,9 @@ class ExistingBarmanPlugin extends Construct implements IBarmanPlugin {
   constructor(scope: Construct, id: string, options: ExistingBarmanPluginOptions) {
     super(scope, id);
     const errors = new PropErrors(this);
-    checkVersion(errors, options?.version, BarmanPluginVersion, 'BarmanPluginVersion', 'plugin');
-    errors.throwIfAny();
-    this.version = options.version;
-    this.namespace = options.namespace ?? OPERATOR_NAMESPACE;
-    registerVersion(this, 'plugin-barman-cloud', this.version, false);
+    checkVersion(errors, options?.version, v => v instanceof BarmanPluginVersion, 'BarmanPluginVersion', 'plugin', 'plugin-barman-cloud');
+    this.version = options?.version;
+    this.namespace = options?.namespace ?? OPERATOR_NAMESPACE;
+    declareExisting(this, errors, 'plugin-barman-cloud', this.version);
   }
 }

@@ -1,13 +1,58 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { registerVersion } from './private/app-validation';
 import { PropErrors } from './private/errors';
-import { checkVersion, installUpstream } from './private/install';
+import { declareExisting, installChecked } from './private/install';
+import { checkVersion, unknownVersionError, versionRecord } from './private/version';
+import { VersionAdvisory } from './version-advisory';
 
-/** cert-manager releases in the catalog. */
-export enum CertManagerVersion {
+/**
+ * A cert-manager release of the catalog, with its record: install manifest, digest, images and advisories. The
+ * one place a cert-manager version's facts live.
+ */
+export class CertManagerVersion {
   /** v1.19.4. */
-  V1_19_4 = '1.19.4',
+  public static readonly V1_19_4 = new CertManagerVersion('1.19.4');
+
+  /**
+   * The catalog's release with this version number (with or without the `v` of its tag).
+   *
+   * @example CertManagerVersion.of('v1.19.4') // === CertManagerVersion.V1_19_4
+   */
+  public static of(version: string): CertManagerVersion {
+    const found = CertManagerVersion.all().find(v => typeof version === 'string' && v.version === version.replace(/^v/, ''));
+    if (!found) throw unknownVersionError('CertManagerVersion', 'cert-manager', 'cert-manager', version);
+    return found;
+  }
+
+  /** Every release of the catalog, oldest first. */
+  public static all(): CertManagerVersion[] {
+    return [CertManagerVersion.V1_19_4];
+  }
+
+  /** The version number without the tag's `v`, e.g. `1.19.4`. */
+  public readonly version: string;
+  /** The official install manifest of the release. */
+  public readonly manifestUrl: string;
+  /** The sha256 of the install manifest this library accepts. */
+  public readonly manifestSha256: string;
+  /** The images the install runs, pinned to the release. */
+  public readonly images: string[];
+  /** Known bugs of this release that affect backups or restores (synth warns about each). */
+  public readonly advisories: VersionAdvisory[];
+
+  private constructor(version: string) {
+    const record = versionRecord('cert-manager', version);
+    this.version = version;
+    this.manifestUrl = record.release.url;
+    this.manifestSha256 = record.release.sha256[0];
+    this.images = [...record.release.images];
+    this.advisories = record.advisories;
+  }
+
+  /** The version number. */
+  public toString(): string {
+    return this.version;
+  }
 }
 
 /** Props for `CertManager`. */
@@ -70,13 +115,12 @@ export class CertManager extends Construct implements ICertManager {
     super(scope, id);
     const errors = new PropErrors(this);
     const version = props.version ?? CertManagerVersion.V1_19_4;
-    checkVersion(errors, version, CertManagerVersion, 'CertManagerVersion', 'cert-manager');
-    errors.throwIfAny();
-
-    const installed = installUpstream(this, 'cert-manager', version, props.manifestFile, 'cert-manager');
+    checkVersion(errors, version, v => v instanceof CertManagerVersion, 'CertManagerVersion', 'cert-manager', 'cert-manager');
     this.version = version;
-    this.manifestSha256 = installed.manifestSha256;
-    this.apiObjects = installed.apiObjects;
+    // With prop errors (reported at synth with the app's others) nothing is installed.
+    const installed = installChecked(this, errors, 'cert-manager', version, props.manifestFile, 'cert-manager');
+    this.manifestSha256 = installed?.manifestSha256 ?? '';
+    this.apiObjects = installed?.apiObjects ?? [];
   }
 }
 
@@ -88,9 +132,8 @@ class ExistingCertManager extends Construct implements ICertManager {
   constructor(scope: Construct, id: string, options: ExistingCertManagerOptions) {
     super(scope, id);
     const errors = new PropErrors(this);
-    checkVersion(errors, options?.version, CertManagerVersion, 'CertManagerVersion', 'cert-manager');
-    errors.throwIfAny();
-    this.version = options.version;
-    registerVersion(this, 'cert-manager', this.version, false);
+    checkVersion(errors, options?.version, v => v instanceof CertManagerVersion, 'CertManagerVersion', 'cert-manager', 'cert-manager');
+    this.version = options?.version;
+    declareExisting(this, errors, 'cert-manager', this.version);
   }
 }

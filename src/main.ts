@@ -15,7 +15,7 @@ import { App, Chart, Size, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   AppCredentials, BackedUpPostgres, BucketPolicies, BackupOwnerReference, BackupSchedule, BarmanPlugin, BarmanPluginVersion,
-  CertManager, CnpgOperator, CnpgVersion, Compression, DrillSchedule, Monitoring, ObjectStorage, PitrRestore, RecoveryTarget,
+  CertManager, CnpgOperator, CnpgVersion, Compression, DrillSchedule, IBarmanPlugin, Monitoring, ObjectStorage, PitrRestore, RecoveryTarget,
   RestoreDrill, S3Credentials,
 } from './index';
 
@@ -69,7 +69,7 @@ export class OperatorsChart extends Chart {
 export class DatabaseChart extends Chart {
   public readonly postgres: BackedUpPostgres;
   public readonly drill: RestoreDrill;
-  constructor(scope: Construct, id: string, settings: ExampleSettings) {
+  constructor(scope: Construct, id: string, settings: ExampleSettings, plugin: IBarmanPlugin) {
     super(scope, id, { namespace: settings.namespace });
     this.postgres = new BackedUpPostgres(this, 'Postgres', {
       clusterName: 'test',
@@ -88,7 +88,8 @@ export class DatabaseChart extends Chart {
       schedule: BackupSchedule.hourly(),
       scheduledBackupName: 'pg-backup',
       backupOwnerReference: BackupOwnerReference.SELF,
-      pluginVersion: BarmanPluginVersion.V0_14_0,
+      // The plugin it archives through: its version decides the version-dependent checks.
+      plugin,
       // A PodMonitor and a PrometheusRule (the default, spelled out): needs the Prometheus Operator's CRDs.
       monitoring: Monitoring.prometheusOperator(),
     });
@@ -120,8 +121,8 @@ export function buildExampleApp(outdir: string, context: Record<string, string> 
   const app = new App({ outdir, yamlOutputType: exampleSettings(probe).layout });
   for (const [key, value] of Object.entries(context)) app.node.setContext(key, value);
   const settings = exampleSettings(app);
-  new OperatorsChart(app, 'operators');
-  const database = new DatabaseChart(app, 'database', settings);
+  const operators = new OperatorsChart(app, 'operators');
+  const database = new DatabaseChart(app, 'database', settings, operators.plugin);
   new RestoreChart(app, 'restore', database.postgres);
   return { app, database };
 }

@@ -1,91 +1,20 @@
 import { ApiObject, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BackedUpPostgres, IRecoverySource } from './backed-up-postgres';
+import { BackedUpPostgres, IBackedUpPostgres } from './backed-up-postgres';
 import * as cnpg from '../imports/postgresql.cnpg.io';
 import { declareExternal, validateOwnObjects } from './private/app-validation';
-import { argumentError, isOptionsObject, PropErrors } from './private/errors';
+import { builtFromNotRendered, PropErrors } from './private/errors';
 import { checkImage } from './private/images';
 import { ensureMissingUpstreamReport } from './private/missing-upstream';
 import { checkClusterName, checkNamespaceName, checkObjectName, isServerName } from './private/names';
 import { checkSize, quantityOf } from './private/resources';
 import { RecoveryTarget } from './recovery-target';
-import { BARMAN_PLUGIN_NAME, DEFAULT_POSTGRES_IMAGE } from './upstream/catalog';
-
-/** An archive defined outside this app. */
-export interface RecoverySourceAttributes {
-  /** The ObjectStore holding the archive, in the restore's namespace. */
-  readonly objectStoreName: string;
-  /** The archive's server name (usually the source cluster's name). */
-  readonly serverName: string;
-  /** The ObjectStore's destination path, for the collision check. */
-  readonly destinationPath: string;
-  /**
-   * The namespace of the ObjectStore.
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
-  /**
-   * The PostgreSQL image the backups were taken with.
-   * @default 'ghcr.io/cloudnative-pg/postgresql:18.1-system-trixie'
-   */
-  readonly imageName?: string;
-  /**
-   * The application database.
-   * @default 'app'
-   */
-  readonly database?: string;
-  /**
-   * The application database's owner.
-   * @default 'app'
-   */
-  readonly owner?: string;
-  /**
-   * An existing Secret with the owner's credentials for the restored cluster (secrets are not in the backup).
-   * @default - the operator generates `<restore>-app`
-   */
-  readonly appSecretName?: string;
-  /**
-   * Annotations for the restored cluster's instance ServiceAccount, for a cloud identity that can read the bucket
-   * (e.g. `eks.amazonaws.com/role-arn`).
-   * @default - none
-   */
-  readonly serviceAccountAnnotations?: { [key: string]: string };
-}
-
-/** Sources for a `PitrRestore` that are not a `BackedUpPostgres` in this app. */
-export class RecoverySource {
-  /**
-   * An archive whose ObjectStore exists outside this app.
-   *
-   * @example RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://bucket/postgres/' })
-   */
-  public static fromAttributes(attrs: RecoverySourceAttributes): IRecoverySource {
-    if (!isOptionsObject(attrs)) {
-      throw argumentError('RecoverySource.fromAttributes', 'attrs', attrs, 'an object', 'pass { objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" }');
-    }
-    return {
-      objectStoreName: attrs.objectStoreName,
-      serverName: attrs.serverName,
-      destinationPath: attrs.destinationPath,
-      namespace: attrs.namespace,
-      imageName: attrs.imageName ?? DEFAULT_POSTGRES_IMAGE,
-      database: attrs.database ?? 'app',
-      owner: attrs.owner ?? 'app',
-      restoreSecretName: attrs.appSecretName,
-      serviceAccountAnnotations: { ...attrs.serviceAccountAnnotations },
-      [EXTERNAL]: true,
-    } as IRecoverySource;
-  }
-
-  private constructor() {}
-}
-
-const EXTERNAL = Symbol.for('cdk8s-cnpg.ExternalRecoverySource');
+import { BARMAN_PLUGIN_NAME } from './upstream/catalog';
 
 /** Props for `PitrRestore`. */
 export interface PitrRestoreProps {
-  /** The database whose archive to restore: a `BackedUpPostgres`, or `RecoverySource.fromAttributes(...)`. */
-  readonly source: IRecoverySource;
+  /** The database whose archive to restore: a `BackedUpPostgres`, or `BackedUpPostgres.fromAttributes(...)`. */
+  readonly source: IBackedUpPostgres;
   /**
    * Where recovery stops.
    * @default RecoveryTarget.latest()
@@ -139,39 +68,39 @@ export interface PitrRestoreProps {
  * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/#restoring-a-cluster
  */
 export class PitrRestore extends Construct {
+  // Not all set when the props have errors: synth then fails with them, before anything is written.
   /** The restored Cluster's name. */
-  public readonly clusterName: string;
+  public readonly clusterName!: string;
   /** Its namespace (that of the source's ObjectStore). */
   public readonly namespace?: string;
   /** The read-write service of the restored cluster. */
-  public readonly readWriteServiceName: string;
+  public readonly readWriteServiceName!: string;
   /** The recovery target. */
-  public readonly target: RecoveryTarget;
+  public readonly target!: RecoveryTarget;
   /** The PostgreSQL image. */
-  public readonly imageName: string;
+  public readonly imageName!: string;
   /** The server name the restored cluster archives under, when `archiveWal`. */
   public readonly archiveServerName?: string;
   /** The restored `Cluster` (also the default child: `ApiObject.of(this)`). */
-  public readonly cluster: ApiObject;
+  public readonly cluster!: ApiObject;
 
   constructor(scope: Construct, id: string, props: PitrRestoreProps) {
     super(scope, id);
     const errors = new PropErrors(this);
     if (!props || !props.source) {
-      errors.add('source', 'is required', props?.source, 'pass the BackedUpPostgres to restore, or RecoverySource.fromAttributes({...})');
-      errors.throwIfAny();
+      errors.add('source', 'is required', props?.source, 'pass the BackedUpPostgres to restore, or BackedUpPostgres.fromAttributes(scope, id, {...})');
     }
+    if (errors.report() || builtFromNotRendered(this, props.source)) return;
     const source = props.source;
     if (typeof source !== 'object' || typeof source.imageName !== 'string' || typeof source.serviceAccountAnnotations !== 'object') {
-      // From JavaScript: something that is neither a BackedUpPostgres nor made by RecoverySource.fromAttributes.
-      errors.add('source', 'must be a BackedUpPostgres or RecoverySource.fromAttributes({...})', source,
-        'pass the BackedUpPostgres to restore, or RecoverySource.fromAttributes({ objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" })');
-      errors.throwIfAny();
+      // From JavaScript: something that is neither a BackedUpPostgres nor made by BackedUpPostgres.fromAttributes.
+      errors.add('source', 'must be a BackedUpPostgres or BackedUpPostgres.fromAttributes(scope, id, {...})', source,
+        'pass the BackedUpPostgres to restore, or BackedUpPostgres.fromAttributes(chart, "Source", { objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" })');
     }
     if (props.target !== undefined && !(props.target instanceof RecoveryTarget)) {
       errors.add('target', 'must be a RecoveryTarget', props.target, 'use e.g. RecoveryTarget.time(new Date("2025-12-27T20:43:00Z")) or RecoveryTarget.latest()');
-      errors.throwIfAny();
     }
+    if (errors.report()) return;
     const chartNamespace = Chart.of(this).namespace;
     this.clusterName = props.clusterName ?? id.toLowerCase();
     this.namespace = source.namespace ?? chartNamespace;
@@ -179,7 +108,7 @@ export class PitrRestore extends Construct {
     this.target = props.target ?? RecoveryTarget.latest();
     this.imageName = props.imageName ?? source.imageName;
     const instances = props.instances ?? 1;
-    const storageSize = props.storageSize ?? (source instanceof BackedUpPostgres ? source.storageSize : Size.gibibytes(1));
+    const storageSize = props.storageSize ?? (source.storageSize instanceof Size ? source.storageSize : Size.gibibytes(1));
     const archive = props.archiveWal ?? false;
     this.archiveServerName = archive ? (props.archiveServerName ?? this.clusterName) : undefined;
 
@@ -214,11 +143,12 @@ export class PitrRestore extends Construct {
           `archive under a new server name, e.g. archiveServerName: ${JSON.stringify(`${source.serverName}-v2`)}`);
       }
     }
-    errors.throwIfAny();
+    if (errors.report()) return;
 
     ensureMissingUpstreamReport(this);
     validateOwnObjects(this);
-    if ((source as unknown as Record<symbol, boolean>)[EXTERNAL]) declareExternal(this, 'ObjectStore', this.namespace, source.objectStoreName);
+    // A source that is not a BackedUpPostgres of this app renders no ObjectStore here: it exists elsewhere.
+    if (!(source instanceof BackedUpPostgres)) declareExternal(this, 'ObjectStore', this.namespace, source.objectStoreName);
 
     const recoveryTarget = this.target._render();
     // A plain ApiObject with the spec in CNPG's field names, typed and mapped by the generated function: an

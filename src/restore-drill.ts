@@ -4,7 +4,7 @@ import type { BackedUpPostgres } from './backed-up-postgres';
 import { Monitoring } from './backup-monitoring';
 import { TimeOfDayOptions } from './backup-schedule';
 import { PitrRestore } from './pitr-restore';
-import { PropErrors } from './private/errors';
+import { builtFromNotRendered, isNotRendered, PropErrors } from './private/errors';
 import { checkImage } from './private/images';
 import { checkClusterName } from './private/names';
 import { RESTORE_DRILL_SCRIPT } from './private/restore-drill-script';
@@ -133,16 +133,17 @@ export interface RestoreDrillProps {
  * The drill must live in the source's namespace.
  */
 export class RestoreDrill extends Construct {
+  // Not all set when the props have errors: synth then fails with them, before anything is written.
   /** The CronJob schedule. */
-  public readonly schedule: DrillSchedule;
+  public readonly schedule!: DrillSchedule;
   /** The name of the restored Cluster. */
-  public readonly restoreClusterName: string;
+  public readonly restoreClusterName!: string;
   /** The name of the CronJob and its RBAC objects. */
-  public readonly name: string;
+  public readonly name!: string;
   /** The longest gap between two runs, in seconds. */
-  public readonly periodSeconds: number;
+  public readonly periodSeconds!: number;
   /** The `CronJob` (also the default child). */
-  public readonly cronJob: ApiObject;
+  public readonly cronJob!: ApiObject;
   /** The alert's `PrometheusRule`; undefined with `Monitoring.none()`. */
   public readonly prometheusRule?: ApiObject;
 
@@ -152,8 +153,8 @@ export class RestoreDrill extends Construct {
     const source = props?.source;
     if (!source) {
       errors.add('source', 'is required', source, 'pass the BackedUpPostgres to restore');
-      errors.throwIfAny();
     }
+    if (errors.report() || builtFromNotRendered(this, source)) return;
     this.schedule = props.schedule ?? DrillSchedule.weekly({ hour: 4 });
     this.restoreClusterName = props.restoreClusterName ?? `${source.clusterName}-drill`;
     this.name = props.name ?? `${source.clusterName}-restore-drill`;
@@ -198,7 +199,7 @@ export class RestoreDrill extends Construct {
     } else if (source.namespace !== chartNamespace) {
       errors.add('source', `is in namespace ${JSON.stringify(source.namespace)}, the drill in ${JSON.stringify(chartNamespace)}; a drill restores in its own namespace`, source.node.path, 'put the drill in a chart with the source\'s namespace');
     }
-    errors.throwIfAny();
+    if (errors.report()) return;
 
     const labels = { 'app.kubernetes.io/name': 'restore-drill', 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/managed-by': 'cdk8s-cnpg' };
     const metadata = { name: this.name, labels };
@@ -324,6 +325,8 @@ export class RestoreDrill extends Construct {
 function restoreManifest(source: BackedUpPostgres, clusterName: string): string {
   const chart = new Chart(new App(), 'drill', { namespace: source.namespace });
   const restore = new PitrRestore(chart, 'Restore', { source, clusterName, target: RecoveryTarget.time(PLACEHOLDER_DATE), instances: 1 });
+  // The drill checked what the restore checks; should they ever disagree, say so rather than write a broken drill.
+  if (isNotRendered(restore)) throw new Error(restore.node.validate().map(m => `[${restore.node.path}] ${m}`).join('\n'));
   const doc = ApiObject.of(restore).toJson();
   const target = doc.spec.bootstrap.recovery.recoveryTarget;
   target.targetTime = TARGET_PLACEHOLDER;

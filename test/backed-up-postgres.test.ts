@@ -1,9 +1,12 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import {
   AppCredentials, AzureCredentials, BackedUpPostgres, BackedUpPostgresProps, BackupOwnerReference, BackupSchedule, BackupTarget,
-  BarmanPlugin, BarmanPluginVersion, CertManager, CnpgOperator, CnpgVersion, Compression, GcsCredentials, ObjectStorage, RetentionPolicy,
-  S3Credentials, S3Encryption,
+  BarmanPlugin, BarmanPluginVersion, CertManager, CnpgOperator, CnpgVersion, Compression, GcsCredentials, ObjectStorage, PitrRestore, RestoreDrill,
+  RetentionPolicy, S3Credentials, S3Encryption,
 } from '../src';
 import { addOperators, backedUp, Doc, errorOf, expectPropError, find, findPlaintextSecrets, s3Storage, synthAuthored, validateApp } from './util';
 
@@ -275,7 +278,7 @@ describe('BackedUpPostgres', () => {
     // GIVEN / WHEN a cluster name with upper case and a space
     const message = errorOf(() => backedUp(Testing.chart(), 'Test', { clusterName: 'My DB' }));
     // THEN only clusterName is named
-    expect(message).toMatch(/^\[test\/Test\] clusterName: must be a DNS-1035 label/);
+    expect(message).toMatch(/^Validation failed with the following errors:\n  \[test\/Test\] clusterName: must be a DNS-1035 label[^\n]*$/);
     expect(message).not.toMatch(/objectStoreName|scheduledBackupName|serverName/);
   });
 
@@ -432,6 +435,37 @@ describe('BackedUpPostgres', () => {
     backedUp(new Chart(app, 'db', { namespace: 'db' }), 'Test', { dataCompression: Compression.LZ4 });
     // WHEN / THEN the ObjectStore is checked against the v0.9.0 CRD, which has no lz4 for base backups
     expect(() => app.synth()).toThrow(/\[db\/Test\] ObjectStore "test-store" spec\.configuration\.data\.compression: "lz4" is not allowed by barmancloud\.cnpg\.io ObjectStore of plugin 0\.9\.0/);
+  });
+
+  test('a database that takes its plugin follows the plugin\'s version (fromExisting at v0.9.0: no lz4 base backups)', () => {
+    // GIVEN a plugin installed elsewhere at v0.9.0, passed to the database
+    const chart = Testing.chart();
+    const plugin = BarmanPlugin.fromExisting(chart, 'Plugin', { version: BarmanPluginVersion.V0_9_0 });
+    // WHEN
+    const message = errorOf(() => backedUp(chart, 'Test', { plugin, dataCompression: Compression.LZ4 }));
+    // THEN the construct knows the version without a pluginVersion prop
+    expectPropError(message, { path: 'test/Test', prop: 'dataCompression', value: 'lz4', problem: 'needs plugin v0.13.0 or newer, the cluster runs v0.9.0', fix: 'Compression.SNAPPY' });
+  });
+
+  test('the plugin\'s version is the database\'s pluginVersion', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const plugin = BarmanPlugin.fromExisting(chart, 'Plugin', { version: BarmanPluginVersion.V0_14_0 });
+    // WHEN
+    const pg = backedUp(chart, 'Test', { plugin, dataCompression: Compression.LZ4 });
+    // THEN
+    expect(pg.pluginVersion).toBe(BarmanPluginVersion.V0_14_0);
+    expect(find(Testing.synth(chart), 'ObjectStore').spec.configuration.data.compression).toBe('lz4');
+  });
+
+  test('fails when pluginVersion contradicts the plugin passed', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const plugin = BarmanPlugin.fromExisting(chart, 'Plugin', { version: BarmanPluginVersion.V0_14_0 });
+    // WHEN
+    const message = errorOf(() => backedUp(chart, 'Test', { plugin, pluginVersion: BarmanPluginVersion.V0_9_0 }));
+    // THEN
+    expectPropError(message, { path: 'test/Test', prop: 'pluginVersion', value: '0.9.0', problem: 'differs from the version of plugin (0.14.0)', fix: 'leave pluginVersion out' });
   });
 
   test('lz4 base backups are accepted with plugin v0.14.0', () => {
@@ -600,20 +634,51 @@ describe('BackedUpPostgres bad input', () => {
     // GIVEN / WHEN
     const message = errorOf(make({ owner: 'Bad', instances: 0, schedule: BackupSchedule.cron('0 * * * *') }));
     // THEN
-    expect(message).toMatch(/^3 errors:\n/);
+    expect(message.split('\n').filter(l => l.startsWith(`  [${P}] `))).toHaveLength(3);
     expectPropError(message, { path: P, prop: 'owner', value: 'Bad', fix: 'use e.g. "app"' });
     expectPropError(message, { path: P, prop: 'instances', value: 0, fix: 'use e.g. 1' });
     expectPropError(message, { path: P, prop: 'schedule', value: '0 * * * *', fix: 'BackupSchedule.hourly()' });
   });
 
-  test('a failing construct adds nothing to the chart', () => {
+  test('a failing construct adds nothing to the chart, and synth fails before writing', () => {
     // GIVEN
-    const app = new App({ outdir: '/nonexistent-never-written' });
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-cnpg-never-written-'));
+    const app = new App({ outdir });
     const chart = new Chart(app, 'test');
     // WHEN
-    expect(() => backedUp(chart, 'Test', { instances: 0 })).toThrow();
+    const pg = backedUp(chart, 'Test', { instances: 0 });
     // THEN
-    expect(Testing.synth(chart)).toEqual([]);
+    expect(chart.node.findAll().filter(c => c instanceof ApiObject)).toEqual([]);
+    expect(pg.cluster).toBeUndefined();
+    expect(() => app.synth()).toThrow(/\[test\/Test\] instances: must be a whole number of at least 1, got 0/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+
+  test('prop errors of every construct of the app are reported together in one synth, in tree order', () => {
+    // GIVEN three constructs with wrong props in two charts, and constructs built from a failing one
+    const app = Testing.app();
+    const operators = new Chart(app, 'operators');
+    new CnpgOperator(operators, 'Cnpg', { version: '1.27.0' as unknown as CnpgVersion });
+    const db = new Chart(app, 'db', { namespace: 'db' });
+    const orders = backedUp(db, 'Orders', { schedule: BackupSchedule.cron('0 * * * *') });
+    backedUp(db, 'Users', { instances: 0, owner: 'Bad' });
+    new PitrRestore(db, 'Restore', { source: orders, clusterName: 'orders-restore' });
+    new RestoreDrill(db, 'Drill', { source: orders });
+    // WHEN
+    const message = errorOf(() => app.synthYaml());
+    // THEN one message, every prop error in the house shape, none for what is built from a failing construct
+    const lines = message.split('\n');
+    expect(lines[0]).toBe('Validation failed with the following errors:');
+    expect(lines.slice(1).map(l => l.replace(/^  (\[[^\]]*\] [^:]*):.*$/, '$1'))).toEqual([
+      '[operators/Cnpg] version',
+      '[db/Orders] schedule',
+      '[db/Users] instances',
+      '[db/Users] owner',
+    ]);
+    expect(message).not.toMatch(/got undefined|TypeError|\n\s+at /);
+    expect(message).not.toContain('db/Restore');
+    expect(message).not.toContain('db/Drill');
   });
 
   test('a valid cluster name of exactly 50 characters is accepted', () => {

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BarmanPlugin, BarmanPluginVersion, CertManager, CertManagerVersion, CnpgOperator, CnpgVersion } from '../src';
+import { BarmanPlugin, BarmanPluginFeature, BarmanPluginVersion, CertManager, CertManagerVersion, CnpgOperator, CnpgVersion } from '../src';
 import { backedUp, Doc, errorOf, expectPropError, find, validateApp } from './util';
 import { RELEASES } from '../src/upstream/catalog';
 
@@ -9,13 +9,13 @@ const existingCertManager = (chart: Construct) => CertManager.fromExisting(chart
 
 const CLUSTER_SCOPED = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
-describe.each(Object.values(BarmanPluginVersion))('BarmanPlugin %s', (version) => {
+describe.each(BarmanPluginVersion.all())('BarmanPlugin %s', (version) => {
   // GIVEN
   const chart = new Chart(Testing.app(), 'operators', { namespace: 'some-namespace' });
   // WHEN
   const plugin = new BarmanPlugin(chart, 'BarmanPlugin', { version, certManager: existingCertManager(chart) });
   const docs: Doc[] = Testing.synth(chart);
-  const release = RELEASES.find(r => r.component === 'plugin-barman-cloud' && r.version === version)!;
+  const release = RELEASES.find(r => r.component === 'plugin-barman-cloud' && r.version === version.version)!;
 
   test('installs the kinds and counts of the release manifest', () => {
     // THEN
@@ -151,6 +151,7 @@ describe('BarmanPlugin', () => {
     ['the namespace is empty', { namespace: '' }, 'namespace', '', 'must be the operator\'s namespace', 'remove namespace'],
     ['the namespace is whitespace', { namespace: ' cnpg-system ' }, 'namespace', ' cnpg-system ', 'must be the operator\'s namespace', 'use "cnpg-system"'],
     ['the version is unknown', { version: 'nope' }, 'version', 'nope', 'is not a supported plugin version', 'BarmanPluginVersion.V0_14_0'],
+    ['the version is a catalog version as a string', { version: '0.14.0' }, 'version', '0.14.0', 'must be a BarmanPluginVersion, not a string', 'BarmanPluginVersion.of("0.14.0")'],
     ['the version is empty', { version: '' }, 'version', '', 'is not a supported plugin version', 'BarmanPluginVersion.V0_9_0'],
   ])('fails when %s', (_, props, prop, value, problem, fix) => {
     // GIVEN
@@ -167,7 +168,7 @@ describe('BarmanPlugin', () => {
     // WHEN
     const message = errorOf(() => new BarmanPlugin(chart, 'BarmanPlugin', { namespace: 'other', version: 'nope' as any }));
     // THEN
-    expect(message).toMatch(/^2 errors:/);
+    expect(message.split('\n').filter(l => l.startsWith('  [test/BarmanPlugin] '))).toHaveLength(2);
     expectPropError(message, { path: 'test/BarmanPlugin', prop: 'namespace', value: 'other', fix: 'use "cnpg-system"' });
     expectPropError(message, { path: 'test/BarmanPlugin', prop: 'version', value: 'nope', fix: 'BarmanPluginVersion' });
   });
@@ -217,5 +218,32 @@ describe('BarmanPlugin composed by reference', () => {
     const message = errorOf(() => new BarmanPlugin(chart, 'BarmanPlugin', { operator, certManager: existingCertManager(chart) }));
     // THEN
     expectPropError(message, { path: 'test/BarmanPlugin', prop: 'operator', value: 'postgres-operator', problem: 'installs into "cnpg-system"', fix: 'BarmanPlugin.fromExisting' });
+  });
+});
+
+describe('BarmanPluginVersion', () => {
+  test('each version carries its catalog record: manifest URL, pinned digest, images, advisories', () => {
+    for (const v of BarmanPluginVersion.all()) {
+      const release = RELEASES.find(r => r.component === 'plugin-barman-cloud' && r.version === v.version)!;
+      expect(v.manifestUrl).toBe(release.url);
+      expect(v.manifestSha256).toBe(release.sha256[0]);
+      expect(v.images).toEqual([`ghcr.io/cloudnative-pg/plugin-barman-cloud:v${v.version}`, `ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v${v.version}`]);
+    }
+    expect(BarmanPluginVersion.V0_9_0.advisories.map(a => a.id)).toEqual(['plugin-barman-cloud #385', 'plugin-barman-cloud #711/#735']);
+    expect(BarmanPluginVersion.V0_14_0.advisories).toEqual([]);
+  });
+
+  test('of() takes the tag\'s spelling too, and refuses a version the catalog does not have', () => {
+    expect(BarmanPluginVersion.of('v0.14.0')).toBe(BarmanPluginVersion.V0_14_0);
+    expect(errorOf(() => BarmanPluginVersion.of('0.10.0'))).toBe('[BarmanPluginVersion.of] version: is not a plugin version of the catalog, got "0.10.0"; use one of "0.9.0", "0.14.0"');
+  });
+
+  test.each([
+    [BarmanPluginFeature.LZ4_BASE_BACKUPS, false, true],
+    [BarmanPluginFeature.AZURE_DEFAULT_CREDENTIALS, false, true],
+    [BarmanPluginFeature.ZONELESS_TARGET_TIME_AS_UTC, false, true],
+  ])('supports(%s): v0.9.0 %s, v0.14.0 %s', (feature, old, current) => {
+    expect(BarmanPluginVersion.V0_9_0.supports(feature)).toBe(old);
+    expect(BarmanPluginVersion.V0_14_0.supports(feature)).toBe(current);
   });
 });

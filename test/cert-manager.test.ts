@@ -99,8 +99,19 @@ describe('CertManager', () => {
     // GIVEN
     const c = Testing.chart();
     // WHEN
-    const message = errorOf(() => new CertManager(c, 'CertManager', { version: version as CertManagerVersion }));
+    const message = errorOf(() => new CertManager(c, 'CertManager', { version: version as unknown as CertManagerVersion }));
     // THEN
     expectPropError(message, { path: 'test/CertManager', prop: 'version', value: version, problem: 'is not a supported cert-manager version', fix: 'CertManagerVersion.V1_19_4' });
+  });
+});
+
+describe('CertManagerVersion', () => {
+  test('carries its catalog record, and of() finds it by number', () => {
+    const v = CertManagerVersion.of('v1.19.4');
+    expect(v).toBe(CertManagerVersion.V1_19_4);
+    const release = RELEASES.find(r => r.component === 'cert-manager')!;
+    expect(v.manifestSha256).toBe(release.sha256[0]);
+    expect(v.images).toContain('quay.io/jetstack/cert-manager-controller:v1.19.4');
+    expect(errorOf(() => CertManagerVersion.of('1.18.0'))).toMatch(/^\[CertManagerVersion\.of\] version: is not a cert-manager version of the catalog, got "1\.18\.0"; use one of "1\.19\.4"$/);
   });
 });

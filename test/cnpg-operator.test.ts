@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
-import { CnpgOperator, CnpgVersion, ICnpgOperator } from '../src';
+import { CnpgFeature, CnpgOperator, CnpgVersion, ICnpgOperator } from '../src';
 import { backedUp, Doc, errorOf, expectPropError, find, validateApp } from './util';
 import { RELEASES } from '../src/upstream/catalog';
 import { CLUSTER_SCOPED_KINDS } from '../src/upstream/manifest';
@@ -19,13 +19,13 @@ const KINDS_1_28 = {
   ServiceAccount: 1,
   ValidatingWebhookConfiguration: 1,
 };
-const EXPECTED_KINDS: Record<CnpgVersion, Record<string, number>> = {
-  [CnpgVersion.V1_28_0]: KINDS_1_28,
-  [CnpgVersion.V1_28_1]: KINDS_1_28,
-  [CnpgVersion.V1_28_4]: KINDS_1_28,
-  [CnpgVersion.V1_29_1]: KINDS_1_28,
-  [CnpgVersion.V1_29_2]: KINDS_1_28,
-  [CnpgVersion.V1_30_0]: { ...KINDS_1_28, CustomResourceDefinition: 11 },
+const EXPECTED_KINDS: Record<string, Record<string, number>> = {
+  '1.28.0': KINDS_1_28,
+  '1.28.1': KINDS_1_28,
+  '1.28.4': KINDS_1_28,
+  '1.29.1': KINDS_1_28,
+  '1.29.2': KINDS_1_28,
+  '1.30.0': { ...KINDS_1_28, CustomResourceDefinition: 11 },
 };
 
 function kindCounts(docs: Doc[]): Record<string, number> {
@@ -34,17 +34,17 @@ function kindCounts(docs: Doc[]): Record<string, number> {
   return counts;
 }
 
-describe.each(Object.values(CnpgVersion))('CnpgOperator %s', (version) => {
+describe.each(CnpgVersion.all())('CnpgOperator %s', (version) => {
   // GIVEN a chart WITH a namespace (cdk8s Include would stamp it onto cluster-scoped objects)
   const chart = new Chart(Testing.app(), 'operators', { namespace: 'some-namespace' });
   // WHEN
   const operator = new CnpgOperator(chart, 'Cnpg', { version });
   const docs: Doc[] = Testing.synth(chart);
-  const release = RELEASES.find(r => r.component === 'cnpg' && r.version === version)!;
+  const release = RELEASES.find(r => r.component === 'cnpg' && r.version === version.version)!;
 
   test('installs the kinds and counts of the release manifest', () => {
     // THEN
-    expect(kindCounts(docs)).toEqual(EXPECTED_KINDS[version]);
+    expect(kindCounts(docs)).toEqual(EXPECTED_KINDS[version.version]);
     expect(operator.apiObjects).toHaveLength(docs.length);
   });
 
@@ -140,16 +140,17 @@ describe('CnpgOperator', () => {
   });
 
   test.each([
-    ['an unknown version', '1.27.0'],
-    ['an empty version', ''],
-    ['a version with a v prefix', 'v1.28.0'],
-  ])('fails when version is %s', (_, version) => {
+    ['an unknown version', '1.27.0', 'is not a supported CNPG version', 'CnpgVersion.V1_30_0'],
+    ['an empty version', '', 'is not a supported CNPG version', 'CnpgVersion.V1_30_0'],
+    ['a catalog version as a string (JavaScript)', '1.28.4', 'must be a CnpgVersion, not a string', 'use CnpgVersion.of("1.28.4")'],
+    ['a catalog version with a v prefix as a string', 'v1.28.0', 'must be a CnpgVersion, not a string', 'use CnpgVersion.of("v1.28.0")'],
+  ])('fails when version is %s', (_, version, problem, fix) => {
     // GIVEN
     const chart = Testing.chart();
     // WHEN
-    const message = errorOf(() => new CnpgOperator(chart, 'Cnpg', { version: version as CnpgVersion }));
+    const message = errorOf(() => new CnpgOperator(chart, 'Cnpg', { version: version as unknown as CnpgVersion }));
     // THEN
-    expectPropError(message, { path: 'test/Cnpg', prop: 'version', value: version, problem: 'is not a supported CNPG version', fix: 'CnpgVersion.V1_30_0' });
+    expectPropError(message, { path: 'test/Cnpg', prop: 'version', value: version, problem, fix });
   });
 });
 
@@ -186,7 +187,7 @@ describe('CnpgOperator.fromExisting', () => {
     try {
       // WHEN / THEN the newest release has the field
       expect(() => validateApp(app)).not.toThrow();
-      expect(stderr.mock.calls.map(c => String(c[0])).join('')).toContain(`its objects were checked against CNPG ${Object.values(CnpgVersion).slice(-1)[0]}, the newest in the catalog`);
+      expect(stderr.mock.calls.map(c => String(c[0])).join('')).toContain(`its objects were checked against CNPG ${CnpgVersion.all().slice(-1)[0].version}, the newest in the catalog`);
     } finally {
       stderr.mockRestore();
     }
@@ -210,5 +211,45 @@ describe('CnpgOperator.fromExisting', () => {
     const message = errorOf(() => CnpgOperator.fromExisting(Testing.chart(), 'Cnpg', options as any));
     // THEN
     expectPropError(message, { path: 'test/Cnpg', prop: 'version', value, problem, fix: 'CnpgVersion.V1_28_0' });
+  });
+});
+
+describe('CnpgVersion', () => {
+  test('each version carries its catalog record: manifest URL, pinned digest and image', () => {
+    // GIVEN / WHEN / THEN
+    for (const v of CnpgVersion.all()) {
+      const release = RELEASES.find(r => r.component === 'cnpg' && r.version === v.version)!;
+      expect(v.manifestUrl).toBe(release.url);
+      expect(v.manifestSha256).toBe(release.sha256[0]);
+      expect(v.image).toBe(`ghcr.io/cloudnative-pg/cloudnative-pg:${v.version}`);
+      expect(String(v)).toBe(v.version);
+    }
+    expect(CnpgVersion.all().map(v => v.version)).toEqual(['1.28.0', '1.28.1', '1.28.4', '1.29.1', '1.29.2', '1.30.0']);
+  });
+
+  test('of() gives the same member for a catalog version, with or without the tag\'s v', () => {
+    expect(CnpgVersion.of('1.28.4')).toBe(CnpgVersion.V1_28_4);
+    expect(CnpgVersion.of('v1.30.0')).toBe(CnpgVersion.V1_30_0);
+  });
+
+  test.each([['1.27.0'], [''], ['latest']])('fails when of() is given %j, listing the catalog', (version) => {
+    expect(errorOf(() => CnpgVersion.of(version))).toBe(
+      `[CnpgVersion.of] version: is not a CNPG version of the catalog, got ${JSON.stringify(version)}; use one of "1.28.0", "1.28.1", "1.28.4", "1.29.1", "1.29.2", "1.30.0"`);
+  });
+
+  test('advisories: the restore-timeline bug on 1.28.0, 1.28.1 and 1.29.1, none on the fixed patches', () => {
+    const ids = (v: CnpgVersion) => v.advisories.map(a => a.id);
+    for (const v of [CnpgVersion.V1_28_0, CnpgVersion.V1_28_1, CnpgVersion.V1_29_1]) expect(ids(v)).toContain('cloudnative-pg #10818');
+    for (const v of [CnpgVersion.V1_28_4, CnpgVersion.V1_29_2, CnpgVersion.V1_30_0]) expect(ids(v)).toEqual([]);
+    expect(CnpgVersion.V1_28_0.advisories[0].fixedIn).toEqual(['1.28.4', '1.29.2', '1.30.0']);
+  });
+
+  test.each([
+    [CnpgFeature.RESTORE_FOLLOWS_TIMELINES, ['1.28.4', '1.29.2', '1.30.0']],
+    [CnpgFeature.TARGET_XID_CHECKED, ['1.28.4', '1.29.1', '1.29.2', '1.30.0']],
+    [CnpgFeature.UTC_TARGET_TIME, ['1.28.1', '1.28.4', '1.29.1', '1.29.2', '1.30.0']],
+    [CnpgFeature.AZURE_DEFAULT_CREDENTIALS, ['1.28.1', '1.28.4', '1.29.1', '1.29.2', '1.30.0']],
+  ])('supports(%s): the releases that have it, backports included', (feature, versions) => {
+    expect(CnpgVersion.all().filter(v => v.supports(feature)).map(v => v.version)).toEqual(versions);
   });
 });

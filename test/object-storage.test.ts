@@ -1,4 +1,5 @@
 import {
+  BarmanPluginFeature,
   AzureCredentials, GcsCredentials, ObjectStorage, ObjectStorageProvider, S3Credentials, S3Encryption,
 } from '../src';
 
@@ -72,12 +73,12 @@ describe('ObjectStorage', () => {
     expect(r.serviceAccountAnnotations).toEqual({});
   });
 
-  test('default Azure credentials need plugin v0.11.0; other modes have no minimum', () => {
+  test('default Azure credentials need the plugin feature of v0.11.0; other modes need none', () => {
     // GIVEN / WHEN / THEN
     const azure = (credentials: AzureCredentials) => ObjectStorage.azureBlob({ storageAccount: 'acct', container: 'backups', credentials });
-    expect(azure(AzureCredentials.fromDefaultCredentials())._minPluginVersion).toBe('0.11.0');
-    expect(azure(AzureCredentials.fromAzureAd())._minPluginVersion).toBeUndefined();
-    expect(ObjectStorage.s3({ bucket: 'my-backups', credentials: secret })._minPluginVersion).toBeUndefined();
+    expect(azure(AzureCredentials.fromDefaultCredentials())._pluginFeature).toBe(BarmanPluginFeature.AZURE_DEFAULT_CREDENTIALS);
+    expect(azure(AzureCredentials.fromAzureAd())._pluginFeature).toBeUndefined();
+    expect(ObjectStorage.s3({ bucket: 'my-backups', credentials: secret })._pluginFeature).toBeUndefined();
   });
 
   test.each<[string, ObjectStorage, string, unknown]>([

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import {
-  AppCredentials, BackupSchedule, ObjectStorage, PitrRestore, PitrRestoreProps, RecoverySource, RecoveryTarget, S3Credentials,
+  AppCredentials, BackedUpPostgres, BackupSchedule, ObjectStorage, PitrRestore, PitrRestoreProps, RecoveryTarget, S3Credentials,
 } from '../src';
 import { addOperators, backedUp, Doc, errorOf, expectPropError, find, synthAuthored, validateApp } from './util';
 
@@ -188,7 +188,7 @@ describe('PitrRestore', () => {
   test('archiveServerName names the new archive: restoring under the original name, in its own app', () => {
     // GIVEN the original cluster "test" is gone, and its archive is restored under the same name
     const chart = Testing.chart();
-    const archive = RecoverySource.fromAttributes({ objectStoreName: 'test-store', serverName: 'test', destinationPath: 's3://my-backups/' });
+    const archive = BackedUpPostgres.fromAttributes(chart, 'Archive', { objectStoreName: 'test-store', serverName: 'test', destinationPath: 's3://my-backups/' });
     // WHEN
     new PitrRestore(chart, 'Restore', { source: archive, clusterName: 'test', archiveWal: true, archiveServerName: 'test-v2' });
     // THEN
@@ -204,12 +204,12 @@ describe('PitrRestore', () => {
     expect(() => Testing.synth(chart)).toThrow(/\[test\/Restore\] Cluster "test" metadata\.name: Cluster "test" is defined twice/);
   });
 
-  test('RecoverySource.fromAttributes restores from an archive defined elsewhere, declared external', () => {
+  test('BackedUpPostgres.fromAttributes restores from an archive defined elsewhere, declared external', () => {
     // GIVEN an app whose only database object is the restore
     const app = Testing.app();
     addOperators(app);
     const chart = new Chart(app, 'restore', { namespace: 'databases' });
-    const src = RecoverySource.fromAttributes({
+    const src = BackedUpPostgres.fromAttributes(chart, 'Source', {
       objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/', owner: 'user1', appSecretName: 'postgres-secret',
     });
     // WHEN
@@ -234,7 +234,7 @@ describe('PitrRestore', () => {
     const app = Testing.app();
     addOperators(app);
     const chart = new Chart(app, 'restore', { namespace: 'databases' });
-    const src = RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/' });
+    const src = BackedUpPostgres.fromAttributes(chart, 'Source', { objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/' });
     const restore = new PitrRestore(chart, 'Restore', { source: src, clusterName: 'test-restore' });
     ApiObject.of(restore).addJsonPatch(JsonPatch.replace('/spec/externalClusters/0/plugin/parameters/barmanObjectName', 'other-store'));
     // WHEN
@@ -244,9 +244,25 @@ describe('PitrRestore', () => {
     expect(message).toContain('other-store');
   });
 
+  test('fromAttributes: an imported database in a chart of its namespace, with the size a restore takes by default', () => {
+    // GIVEN a database of another app, imported into this one
+    const app = Testing.app();
+    const chart = new Chart(app, 'restore', { namespace: 'databases' });
+    const src = BackedUpPostgres.fromAttributes(chart, 'Orders', { objectStoreName: 'orders-store', serverName: 'orders', destinationPath: 's3://b/pg/', storageSize: Size.gibibytes(20) });
+    // WHEN
+    new PitrRestore(chart, 'Restore', { source: src, clusterName: 'orders-restore' });
+    // THEN the import adds no object, and its defaults are resolved
+    expect(src.clusterName).toBe('orders');
+    expect(src.namespace).toBe('databases');
+    expect(src.node.path).toBe('restore/Orders');
+    const docs = Testing.synth(chart);
+    expect(docs.map(d => d.kind)).toEqual(['Cluster']);
+    expect(docs[0].spec.storage.size).toBe('20Gi');
+  });
+
   test('fromAttributes names no secret by default: the operator generates one for the restore', () => {
     // GIVEN / WHEN
-    const src = RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://b/' });
+    const src = BackedUpPostgres.fromAttributes(Testing.chart(), 'Source', { objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://b/' });
     // THEN
     expect(src.restoreSecretName).toBeUndefined();
     expect(src.serviceAccountAnnotations).toEqual({});
@@ -255,7 +271,7 @@ describe('PitrRestore', () => {
   });
 
   describe('bad input', () => {
-    const external = (o: object = {}) => RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/', ...o });
+    const external = (o: object = {}) => BackedUpPostgres.fromAttributes(Testing.chart(), 'Source', { objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/', ...o });
     test.each<[string, Partial<PitrRestoreProps>, string, unknown, string]>([
       ['clusterName is empty', { clusterName: '' }, 'clusterName', '', 'use a name such as "test-restore"'],
       ['clusterName has upper case', { clusterName: 'Test-Restore' }, 'clusterName', 'Test-Restore', 'use "test-restore"'],
@@ -334,33 +350,33 @@ describe('PitrRestore', () => {
     });
 
     test.each([
-      ['the source is a plain object', { source: {} }, 'source', {}, 'RecoverySource.fromAttributes({ objectStoreName: "s3-store"'],
+      ['the source is a plain object', { source: {} }, 'source', {}, 'BackedUpPostgres.fromAttributes(chart, "Source", { objectStoreName: "s3-store"'],
       ['the target is a Date', { source: external(), target: AT }, 'target', AT, 'RecoveryTarget.time(new Date("2025-12-27T20:43:00Z"))'],
       ['the target is a string', { source: external(), target: '2025-12-27 20:43:00+00' }, 'target', '2025-12-27 20:43:00+00', 'RecoveryTarget.latest()'],
     ])('fails in one line when %s (JavaScript)', (_name, props, prop, value, fix) => {
       // GIVEN / WHEN
       const message = errorOf(() => new PitrRestore(Testing.chart(), 'Restore', { clusterName: 'test-restore', ...props } as any));
-      // THEN
-      expect(message).not.toContain('\n');
+      // THEN one line under synth's header
+      expect(message.split('\n').slice(1)).toHaveLength(1);
       expectPropError(message, { path: 'test/Restore', prop, value, fix });
     });
 
-    test('fails in one line when RecoverySource.fromAttributes gets nothing (JavaScript)', () => {
-      expect(errorOf(() => (RecoverySource.fromAttributes as any)())).toBe(
-        '[RecoverySource.fromAttributes] attrs: is required; pass { objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" }');
+    test('fails in one line when BackedUpPostgres.fromAttributes gets no attributes (JavaScript)', () => {
+      expect(errorOf(() => (BackedUpPostgres.fromAttributes as any)(Testing.chart(), 'Source'))).toBe(
+        '[BackedUpPostgres.fromAttributes] attrs: is required; pass { objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" }');
     });
 
     test('fails when the source is missing', () => {
       // GIVEN / WHEN
       const message = errorOf(() => new PitrRestore(Testing.chart(), 'Restore', {} as any));
       // THEN
-      expectPropError(message, { path: 'test/Restore', prop: 'source', value: undefined, problem: 'is required', fix: 'RecoverySource.fromAttributes' });
+      expectPropError(message, { path: 'test/Restore', prop: 'source', value: undefined, problem: 'is required', fix: 'BackedUpPostgres.fromAttributes' });
     });
   });
 });
 
 describe('PitrRestore boundaries', () => {
-  const external = (o: object = {}) => RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/', imageName: 'ghcr.io/cloudnative-pg/postgresql:17.5', ...o });
+  const external = (o: object = {}) => BackedUpPostgres.fromAttributes(Testing.chart(), 'Source', { objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/', imageName: 'ghcr.io/cloudnative-pg/postgresql:17.5', ...o });
   const clusterOf = (chart: Chart) => find(synthAuthored(chart), 'Cluster', 'test-restore');
 
   test.each([

@@ -40,10 +40,10 @@ test('the README\'s sample error is the real output', () => {
   // WHEN the mistake it describes is made
   const app = new App({ outdir: path.join(root, 'test', '.readme-never-written') });
   const chart = new Chart(app, 'db', { namespace: 'databases' });
-  const make = () => new BackedUpPostgres(chart, 'Orders', {
+  new BackedUpPostgres(chart, 'Orders', {
     schedule: BackupSchedule.cron('0 * * * *'),
     objectStorage: ObjectStorage.s3({ bucket: 'my-backups', path: 'postgres', credentials: S3Credentials.fromSecret({ secretName: 's3-credentials' }) }),
   });
-  // THEN the message is the README's, to the character
-  expect(make).toThrow(new Error(sample));
+  // THEN synth fails with the README's message, to the character
+  expect(() => app.synthYaml()).toThrow(new Error(sample));
 });

@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
-import { PitrRestore, RecoverySource, RecoveryTarget } from '../src';
+import { BackedUpPostgres, PitrRestore, RecoveryTarget } from '../src';
 import { Doc, errorOf, expectPropError, find } from './util';
 
-const SOURCE = RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/' });
+const SOURCE = BackedUpPostgres.fromAttributes(Testing.chart(), 'Source', { objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/' });
 
 /** The `spec.bootstrap.recovery.recoveryTarget` a target synthesizes to. */
 function rendered(target: RecoveryTarget): Doc | undefined {

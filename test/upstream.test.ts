@@ -66,8 +66,9 @@ describe('catalog', () => {
     expect(supportedVersions('plugin-barman-cloud')).toEqual(['0.9.0', '0.14.0']);
     expect(supportedVersions('cert-manager')).toEqual(['1.19.4']);
     expect(newestRelease('cnpg').version).toBe('1.30.0');
-    expect(Object.values(CnpgVersion)).toEqual(supportedVersions('cnpg'));
-    expect(Object.values(BarmanPluginVersion)).toEqual(supportedVersions('plugin-barman-cloud'));
+    expect(CnpgVersion.all().map(v => v.version)).toEqual(supportedVersions('cnpg'));
+    expect(BarmanPluginVersion.all().map(v => v.version)).toEqual(supportedVersions('plugin-barman-cloud'));
+    expect(CertManagerVersion.all().map(v => v.version)).toEqual(supportedVersions('cert-manager'));
   });
 
   test('versions compare numerically', () => {

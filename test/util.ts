@@ -72,12 +72,27 @@ export function validateApp(app: App): string {
   return app.synthYaml();
 }
 
-/** The message of the error `fn` throws, or fails the test when it does not throw. */
+/**
+ * The message of the error `fn` throws; when `fn` returns a construct (prop errors are reported at synth), the
+ * message of its app's synth. Fails the test when there is no error.
+ */
 export function errorOf(fn: () => unknown): string {
+  let result: unknown;
   try {
-    fn();
+    result = fn();
   } catch (e) {
     return (e as Error).message;
+  }
+  if (result && typeof result === 'object' && 'node' in result) {
+    const root = (result as IConstruct).node.root;
+    try {
+      if (root instanceof App) {root.synthYaml();} else {
+        const errors = root.node.findAll().flatMap(c => c.node.validate().map(m => `[${c.node.path}] ${m}`));
+        if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+      }
+    } catch (e) {
+      return (e as Error).message;
+    }
   }
   throw new Error('expected an error, but none was thrown');
 }

@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import { App, Chart, Size } from 'cdk8s';
 import { CommandIo, parseTargetFlags, parseTimelineFlag, UsageError } from './recovery-window';
-import { PitrRestore, RecoverySource } from '../pitr-restore';
+import { BackedUpPostgres } from '../backed-up-postgres';
+import { PitrRestore } from '../pitr-restore';
 import { checkWindow, WindowUsageError } from '../recovery/check';
 import { DistSource, readDistSource } from '../recovery/dist-source';
 import { formatLsn } from '../recovery/lsn';
@@ -224,7 +225,7 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
     const app = new App({ outdir: '.' });
     const chart = new Chart(app, 'restore', source.namespace ? { namespace: source.namespace } : {});
     const restore = new PitrRestore(chart, 'Restore', {
-      source: RecoverySource.fromAttributes({
+      source: BackedUpPostgres.fromAttributes(chart, 'Source', {
         objectStoreName: source.objectStoreName,
         serverName: source.serverName,
         destinationPath: source.destinationPath,

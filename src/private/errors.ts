@@ -51,27 +51,63 @@ export interface PropProblem {
 }
 
 /**
- * Collects all prop errors of one construct and throws them as one Error, so the user fixes them in one go.
+ * Collects the prop errors of one construct. `report()` hands them to synth, which lists them with every other
+ * construct's errors and findings in one message (cdk8s's validation: `[<construct path>] <prop>: …`); the
+ * construct then renders nothing, so no object is written half-made and nothing downstream reads it.
  */
 export class PropErrors {
-  private readonly messages: string[] = [];
+  private readonly problems: PropProblem[] = [];
+  private reported = false;
 
   constructor(private readonly scope: IConstruct) {}
 
   public add(prop: string, problem: string, value: unknown, fix: string): void {
-    this.messages.push(formatPropError(this.scope.node.path, prop, problem, value, fix));
+    this.problems.push({ prop, problem, value, fix });
   }
 
   public addProblem(p: PropProblem | undefined): void {
-    if (p) this.add(p.prop, p.problem, p.value, p.fix);
+    if (p) this.problems.push(p);
   }
 
   public get count(): number {
-    return this.messages.length;
+    return this.problems.length;
   }
 
-  public throwIfAny(): void {
-    if (this.messages.length === 0) return;
-    throw new Error(this.messages.length === 1 ? this.messages[0] : `${this.messages.length} errors:\n  ${this.messages.join('\n  ')}`);
+  /**
+   * When there are problems: reports them at synth, marks the construct as not rendered, and returns true (the
+   * constructor then returns before rendering anything).
+   */
+  public report(): boolean {
+    if (this.problems.length === 0) return false;
+    if (!this.reported) {
+      this.reported = true;
+      const problems = this.problems;
+      this.scope.node.addValidation({ validate: () => problems.map(p => formatProblem(p.prop, p.problem, p.value, p.fix)) });
+      markNotRendered(this.scope);
+    }
+    return true;
   }
+}
+
+/** Constructs whose props had errors and that rendered nothing (weakly held: it dies with the app). */
+const notRendered = new WeakSet<IConstruct>();
+
+/** Marks a construct as not rendered: its own props are wrong, or what it is built from is not rendered. */
+export function markNotRendered(scope: IConstruct): void {
+  notRendered.add(scope);
+}
+
+/**
+ * Whether a construct rendered nothing because of prop errors (reported at synth). A construct built from it
+ * renders nothing either, without a message of its own: the first error says what to fix.
+ */
+export function isNotRendered(scope: unknown): boolean {
+  return typeof scope === 'object' && scope !== null && notRendered.has(scope as IConstruct);
+}
+
+/** When `from` rendered nothing, marks `scope` (built from it) as not rendered too and returns true. */
+export function builtFromNotRendered(scope: IConstruct, from: unknown): boolean {
+  if (!isNotRendered(from)) return false;
+  markNotRendered(scope);
+  return true;
 }

@@ -16,12 +16,25 @@ export interface Installed {
   readonly apiObjects: ApiObject[];
 }
 
-/** Reports a version that is not one of its enum's values, listing them. */
-export function checkVersion(errors: PropErrors, version: string | undefined, versions: Record<string, string>, enumName: string,
-  label: string): void {
-  if (version === undefined || !Object.values(versions).includes(version)) {
-    errors.add('version', version === undefined ? `is required: the ${label} version the cluster runs` : `is not a supported ${label} version`, version, `use one of ${Object.keys(versions).map(k => `${enumName}.${k}`).join(', ')}`);
-  }
+/**
+ * What every install construct does once its props are checked: with prop errors, reports them (synth lists them)
+ * and installs nothing; otherwise installs the release (see `installUpstream`).
+ */
+export function installChecked(scope: Construct, errors: PropErrors, component: UpstreamComponent, version: { readonly version: string },
+  manifestFile: string | undefined, controllerName: string): Installed | undefined {
+  if (errors.report()) return undefined;
+  return installUpstream(scope, component, version.version, manifestFile, controllerName);
+}
+
+/**
+ * What every `fromExisting` construct does: with prop errors, reports them; otherwise records the version the
+ * cluster runs, so the app's objects are validated against it. True when the version was recorded.
+ */
+export function declareExisting(scope: Construct, errors: PropErrors, component: UpstreamComponent,
+  version: { readonly version: string } | undefined): boolean {
+  if (errors.report() || version === undefined) return false;
+  registerVersion(scope, component, version.version, false);
+  return true;
 }
 
 /**

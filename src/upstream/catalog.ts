@@ -190,3 +190,43 @@ export function advisoriesFor(component: UpstreamComponent, version: string): Up
   const v = version.replace(/^v/, '');
   return ADVISORIES.filter(a => a.component === component && a.affected.includes(v));
 }
+
+/**
+ * A capability that depends on the release: what a version can do, asked through the version classes
+ * (`version.supports(feature)`), so no construct compares version strings. `since` is the first release of the
+ * newest line that has it; `backports` the first patch of older lines that have it too.
+ */
+export interface UpstreamFeature {
+  readonly component: UpstreamComponent;
+  /** The feature's id; the public enums (`CnpgFeature`, `BarmanPluginFeature`) use the same values. */
+  readonly id: string;
+  readonly since: string;
+  readonly backports?: readonly string[];
+}
+
+export const FEATURES: readonly UpstreamFeature[] = [
+  // machinery v0.3.3 (CNPG 1.28.1) writes a UTC RFC 3339 time with +00:00, which PostgreSQL accepts (#10819).
+  { component: 'cnpg', id: 'utc-target-time', since: '1.28.1' },
+  // CNPG #8937 (1.28.1): a recovery target time without a zone is read as UTC.
+  { component: 'cnpg', id: 'zoneless-target-time-as-utc', since: '1.28.1' },
+  // cloudnative-pg #10818: a restore follows the archive's later timelines (git log v1.28.1..v1.28.4).
+  { component: 'cnpg', id: 'restore-follows-timelines', since: '1.29.2', backports: ['1.28.4'] },
+  // The webhook accepts `useDefaultAzureCredentials` (api/v1 validateAzureCredentials, 1.28.1).
+  { component: 'cnpg', id: 'azure-default-credentials', since: '1.28.1' },
+  // The webhook refuses a targetXID that is no 32-bit transaction id (1.29.1, backported to 1.28.4).
+  { component: 'cnpg', id: 'target-xid-checked', since: '1.29.1', backports: ['1.28.4'] },
+  // plugin #700 (v0.10.0): a recovery target time without a zone is read as UTC.
+  { component: 'plugin-barman-cloud', id: 'zoneless-target-time-as-utc', since: '0.10.0' },
+  // The ObjectStore CRD allows lz4 for base backups from v0.13.0.
+  { component: 'plugin-barman-cloud', id: 'lz4-base-backups', since: '0.13.0' },
+  // `azureCredentials.useDefaultAzureCredentials` from v0.11.0.
+  { component: 'plugin-barman-cloud', id: 'azure-default-credentials', since: '0.11.0' },
+];
+
+/** Whether a release has a feature (unknown features: no). */
+export function releaseHas(component: UpstreamComponent, version: string, featureId: string): boolean {
+  const f = FEATURES.find(x => x.component === component && x.id === featureId);
+  if (!f) return false;
+  const minor = (x: string) => x.replace(/^v/, '').split('.').slice(0, 2).join('.');
+  return compareVersions(version, f.since) >= 0 || (f.backports ?? []).some(b => minor(b) === minor(version) && compareVersions(version, b) >= 0);
+}

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { BackedUpPostgres, ObjectStorage, PitrRestore, RecoverySource, RecoveryTarget, S3Credentials } from '../../src';
+import { BackedUpPostgres, ObjectStorage, PitrRestore, RecoveryTarget, S3Credentials } from '../../src';
 import { runCommand } from '../../src/cli/cli';
 import { BACKUPS_NEEDING_A_PIN, FixtureArchive } from '../recovery/fixture-archive';
 import { putObject, S3_ENV, startS3 } from '../recovery/s3-helpers';
@@ -41,7 +41,7 @@ const FLAGS = ['--object-store', 's3-store', '--server-name', 'db', '--destinati
 function constructCluster(props: Partial<ConstructorParameters<typeof PitrRestore>[2]> & { namespace?: string }): any {
   const chart = new Chart(Testing.app(), 'restore', props.namespace ? { namespace: props.namespace } : {});
   new PitrRestore(chart, 'Restore', {
-    source: RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'db', destinationPath: 's3://bucket/pg/' }),
+    source: BackedUpPostgres.fromAttributes(chart, 'Source', { objectStoreName: 's3-store', serverName: 'db', destinationPath: 's3://bucket/pg/' }),
     clusterName: 'db-restore',
     ...props,
   });
