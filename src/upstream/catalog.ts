@@ -215,6 +215,18 @@ export const FEATURES: readonly UpstreamFeature[] = [
   { component: 'cnpg', id: 'azure-default-credentials', since: '1.28.1' },
   // The webhook refuses a targetXID that is no 32-bit transaction id (1.29.1, backported to 1.28.4).
   { component: 'cnpg', id: 'target-xid-checked', since: '1.29.1', backports: ['1.28.4'] },
+  // The webhook checks targetName (under 64 bytes, no control characters) with targetXID (1.29.1, backported to 1.28.4).
+  { component: 'cnpg', id: 'target-name-checked', since: '1.29.1', backports: ['1.28.4'] },
+  // api/v1 BuildPostgresOptions escapes recovery target values (configfile.RenderPostgresConfiguration) from
+  // 1.28.3 and 1.29.1; before, `recovery_target_name = '%v'` was written as given.
+  { component: 'cnpg', id: 'recovery-target-escaped', since: '1.29.1', backports: ['1.28.3'] },
+  // The webhook accepts a recovery source with connectionParameters alone (1.29.1, backported to 1.28.4).
+  { component: 'cnpg', id: 'recovery-from-connection-parameters', since: '1.29.1', backports: ['1.28.4'] },
+  // The webhook refuses external cluster names and ssl secret names/keys that are path components
+  // (isUnsafePathComponent, 1.29.2, backported to 1.28.4).
+  { component: 'cnpg', id: 'external-cluster-paths-checked', since: '1.29.2', backports: ['1.28.4'] },
+  // The webhook refuses a postgresql.parameters key that is no GUC name (1.29.2, backported to 1.28.4).
+  { component: 'cnpg', id: 'parameter-names-checked', since: '1.29.2', backports: ['1.28.4'] },
   // plugin #700 (v0.10.0): a recovery target time without a zone is read as UTC.
   { component: 'plugin-barman-cloud', id: 'zoneless-target-time-as-utc', since: '0.10.0' },
   // The ObjectStore CRD allows lz4 for base backups from v0.13.0.
@@ -222,6 +234,13 @@ export const FEATURES: readonly UpstreamFeature[] = [
   // `azureCredentials.useDefaultAzureCredentials` from v0.11.0.
   { component: 'plugin-barman-cloud', id: 'azure-default-credentials', since: '0.11.0' },
 ];
+
+/** The first releases with a feature, oldest line first: `1.28.4/1.29.1` for one released in 1.29.1 and backported. */
+export function firstReleasesWith(component: UpstreamComponent, featureId: string): string {
+  const f = FEATURES.find(x => x.component === component && x.id === featureId);
+  if (!f) throw new Error(`unknown ${component} feature ${featureId}`);
+  return [...(f.backports ?? []), f.since].join('/');
+}
 
 /** Whether a release has a feature (unknown features: no). */
 export function releaseHas(component: UpstreamComponent, version: string, featureId: string): boolean {

@@ -1,6 +1,6 @@
 import type { CrdLookup } from './crds';
 import { Finding, Severity } from './finding';
-import { compareVersions, newestRelease, supportedVersions, UpstreamComponent } from '../upstream/catalog';
+import { firstReleasesWith, newestRelease, releaseHas, supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { Manifest } from '../upstream/manifest';
 
 /** One input object, with the facts every rule needs already extracted. */
@@ -41,27 +41,28 @@ export function refKey(kind: string, namespace: string, name: string): string {
 }
 
 /**
- * Whether a CNPG behaviour is in the version under validation: released in `since`, or backported to the
- * patch releases listed (`1.28.4` means 1.28.4 and later 1.28 patches).
+ * Whether the release under validation of a component has a feature of the catalog's table (`FEATURES` in
+ * src/upstream/catalog.ts: one source of truth for what a version can do, shared with the constructs' version
+ * classes). An unknown feature id throws: a rule must name one that exists.
  */
-export function cnpgHas(ctx: { readonly options: ResolvedOptions }, since: string, backports: readonly string[] = []): boolean {
-  const v = ctx.options.versions.cnpg;
-  // Asked for every Cluster of a set, with a handful of distinct questions: answers by version, then question.
-  let answers = cnpgHasAnswers.get(v);
+export function has(ctx: { readonly options: ResolvedOptions }, component: UpstreamComponent, featureId: string): boolean {
+  const v = ctx.options.versions[component];
+  // Asked for every Cluster of a set, with a handful of distinct questions: answers by release, then feature.
+  const key = `${component}@${v}`;
+  let answers = featureAnswers.get(key);
   if (!answers) {
     answers = new Map();
-    cnpgHasAnswers.set(v, answers);
+    featureAnswers.set(key, answers);
   }
-  const question = backports.length === 0 ? since : `${since}|${backports.join(',')}`;
-  let has = answers.get(question);
-  if (has === undefined) {
-    const minor = (x: string) => x.split('.').slice(0, 2).join('.');
-    has = compareVersions(v, since) >= 0 || backports.some(b => minor(b) === minor(v) && compareVersions(v, b) >= 0);
-    answers.set(question, has);
+  let answer = answers.get(featureId);
+  if (answer === undefined) {
+    firstReleasesWith(component, featureId);
+    answer = releaseHas(component, v, featureId);
+    answers.set(featureId, answer);
   }
-  return has;
+  return answer;
 }
-const cnpgHasAnswers = new Map<string, Map<string, boolean>>();
+const featureAnswers = new Map<string, Map<string, boolean>>();
 
 /** Validates a requested version against the catalog, so that a typo fails with the list of supported ones. */
 export function resolveVersion(component: UpstreamComponent, version: string | undefined): string {

@@ -11,9 +11,9 @@
  * (UPSTREAM-FACTS §3.8). A string that is not RFC 3339 but ends in `Z` is refused by the webhook's
  * `ParseTargetTime` in every version (lib/pq's form takes only numeric offsets).
  */
-import { cnpgHas, CNPG_GROUP, dig, ValidationContext } from './context';
+import { CNPG_GROUP, dig, has, ValidationContext } from './context';
 import { show } from './finding';
-import { compareVersions } from '../upstream/catalog';
+import { firstReleasesWith } from '../upstream/catalog';
 
 export interface ParsedTargetTime {
   readonly ok: boolean;
@@ -131,11 +131,11 @@ export function toPostgresSafeUtc(date: Date): string {
   return formatPostgresUtc(date.getTime() * 1000);
 }
 
-/** The first CNPG whose machinery (v0.3.3) writes a UTC RFC 3339 time with `+00:00` instead of `Z`. */
-const UTC_Z_SAFE_SINCE = '1.28.1';
+/** The first CNPG whose machinery (v0.3.3) writes a UTC RFC 3339 time with `+00:00` instead of `Z` (catalog FEATURES). */
+const UTC_Z_SAFE = 'utc-target-time';
 
-/** Versions from which a time without a zone is read as UTC (CNPG #8937 in 1.28.1; plugin #700 in v0.10.0). */
-const UTC_DEFAULT_SINCE = { cnpg: '1.28.1', plugin: '0.10.0' };
+/** From which versions a time without a zone is read as UTC (CNPG #8937 in 1.28.1; plugin #700 in v0.10.0). */
+const ZONELESS_AS_UTC = 'zoneless-target-time-as-utc';
 
 /** The `targetTime` rule: parseable (webhook `validateRecoveryTarget`), explicit, and safe for PostgreSQL. */
 export function checkTargetTimes(ctx: ValidationContext): void {
@@ -150,12 +150,13 @@ export function checkTargetTimes(ctx: ValidationContext): void {
     }
     const full = parsed.postgresUtc ?? toPostgresSafeUtc(parsed.date);
     const safe = full.replace(/\.000000\+/, '+');
-    if (parsed.isRfc3339Utc && !cnpgHas(ctx, UTC_Z_SAFE_SINCE)) {
-      ctx.error(e, path, `${show(value)} reaches PostgreSQL as ${show(full.replace(/\+00:00$/, 'Z'))} (CNPG ${ctx.options.versions.cnpg} rewrites RFC 3339 times), and PostgreSQL refuses to start the restore with a "Z" zone (CNPG issue #10819; fixed in ${UTC_Z_SAFE_SINCE})`,
-        `write the same instant as ${show(safe)}, or use CNPG ${UTC_Z_SAFE_SINCE} or later`);
+    if (parsed.isRfc3339Utc && !has(ctx, 'cnpg', UTC_Z_SAFE)) {
+      const fixed = firstReleasesWith('cnpg', UTC_Z_SAFE);
+      ctx.error(e, path, `${show(value)} reaches PostgreSQL as ${show(full.replace(/\+00:00$/, 'Z'))} (CNPG ${ctx.options.versions.cnpg} rewrites RFC 3339 times), and PostgreSQL refuses to start the restore with a "Z" zone (CNPG issue #10819; fixed in ${fixed})`,
+        `write the same instant as ${show(safe)}, or use CNPG ${fixed} or later`);
     } else if (!parsed.hasOffset) {
-      const old = compareVersions(ctx.options.versions.cnpg, UTC_DEFAULT_SINCE.cnpg) < 0 || compareVersions(ctx.options.versions['plugin-barman-cloud'], UTC_DEFAULT_SINCE.plugin) < 0;
-      ctx.warning(e, path, `${show(value)} has no time zone and is taken as UTC${old ? ` only from CNPG ${UTC_DEFAULT_SINCE.cnpg} and plugin ${UTC_DEFAULT_SINCE.plugin} (older versions may read it in the pod's zone)` : ''}`,
+      const old = !has(ctx, 'cnpg', ZONELESS_AS_UTC) || !has(ctx, 'plugin-barman-cloud', ZONELESS_AS_UTC);
+      ctx.warning(e, path, `${show(value)} has no time zone and is taken as UTC${old ? ` only from CNPG ${firstReleasesWith('cnpg', ZONELESS_AS_UTC)} and plugin ${firstReleasesWith('plugin-barman-cloud', ZONELESS_AS_UTC)} (older versions may read it in the pod's zone)` : ''}`,
         `write the offset explicitly, e.g. ${show(safe)}`);
     }
   }

@@ -6,8 +6,9 @@
  * Where we are stricter than CNPG on purpose (data safety), the message says so.
  */
 import { clusterSpec, externalClustersOf, isObjectStoreSource, pluginsOf, recoveryOf, recoverySource } from './cluster-model';
-import { cnpgHas, CNPG_GROUP, dig, Entry, isObj, Obj, str, ValidationContext } from './context';
+import { CNPG_GROUP, dig, Entry, has, isObj, Obj, str, ValidationContext } from './context';
 import { joinPath, show } from './finding';
+import { firstReleasesWith } from '../upstream/catalog';
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 // resource.ParseQuantity: a signed decimal number with an optional binary, decimal or exponent suffix.
@@ -46,7 +47,7 @@ function checkBootstrapMethod(ctx: ValidationContext, e: Entry): void {
  */
 function checkExternalClusters(ctx: ValidationContext, e: Entry): void {
   const seen = new Set<string>();
-  const unsafePaths = cnpgHas(ctx, '1.29.2', ['1.28.4']);
+  const unsafePaths = has(ctx, 'cnpg', 'external-cluster-paths-checked');
   const unsafe = (v: unknown): v is string => typeof v === 'string' && (v === '.' || v === '..' || /[/\\]/.test(v));
   for (const c of externalClustersOf(e)) {
     if (!isObj(c.cluster.connectionParameters) && !isObj(c.cluster.plugin) && !isObj(c.cluster.barmanObjectStore)) {
@@ -90,8 +91,8 @@ function checkBootstrapSources(ctx: ValidationContext, e: Entry): void {
     if (!source) {
       ctx.error(e, 'spec.bootstrap.recovery.source', `external cluster ${show(recoverySourceName)} not found (${known})`,
         `add an externalClusters entry named ${show(recoverySourceName)}, e.g. { name: ${show(recoverySourceName)}, plugin: { name: "barman-cloud.cloudnative-pg.io", parameters: { barmanObjectName: "s3-store", serverName: "test" } } }`);
-    } else if (!isObjectStoreSource(source.cluster) && isObj(source.cluster.connectionParameters) && !cnpgHas(ctx, '1.29.1', ['1.28.4'])) {
-      ctx.error(e, source.path, `recovery source ${show(recoverySourceName)} has no plugin or barmanObjectStore: CNPG ${ctx.options.versions.cnpg} refuses connectionParameters alone for recovery (accepted from 1.28.4 and 1.29.1)`,
+    } else if (!isObjectStoreSource(source.cluster) && isObj(source.cluster.connectionParameters) && !has(ctx, 'cnpg', 'recovery-from-connection-parameters')) {
+      ctx.error(e, source.path, `recovery source ${show(recoverySourceName)} has no plugin or barmanObjectStore: CNPG ${ctx.options.versions.cnpg} refuses connectionParameters alone for recovery (accepted from ${firstReleasesWith('cnpg', 'recovery-from-connection-parameters').replace('/', ' and ')})`,
         `to clone the live server use bootstrap: { pg_basebackup: { source: ${show(recoverySourceName)} } }; to restore a backup add plugin: { name: "barman-cloud.cloudnative-pg.io", parameters: { barmanObjectName: "s3-store", serverName: "test" } }`);
     }
   }
@@ -175,8 +176,8 @@ function checkRecoveryTarget(ctx: ValidationContext, e: Entry): void {
   if (lsn !== undefined && lsn !== '' && !LSN.test(lsn)) {
     ctx.error(e, `${base}.targetLSN`, `${show(lsn)} is not a PostgreSQL LSN`, 'write it as two hexadecimal numbers, e.g. "0/3000060"');
   }
-  const checkedByCnpg = cnpgHas(ctx, '1.29.1', ['1.28.4']);
-  const stricter = checkedByCnpg ? '' : ` (CNPG ${ctx.options.versions.cnpg} does not check this; stricter on purpose, fixed upstream in 1.28.4/1.29.1)`;
+  const checkedByCnpg = has(ctx, 'cnpg', 'target-name-checked') && has(ctx, 'cnpg', 'target-xid-checked');
+  const stricter = checkedByCnpg ? '' : ` (CNPG ${ctx.options.versions.cnpg} does not check this; stricter on purpose, fixed upstream in ${firstReleasesWith('cnpg', 'target-xid-checked')})`;
   const xid = str(target.targetXID);
   if (xid !== undefined && xid !== '' && (!/^\d+$/.test(xid) || Number(xid) > 0xFFFFFFFF)) {
     ctx.error(e, `${base}.targetXID`, `${show(xid)} is not a 32-bit unsigned transaction id${checkedByCnpg ? '' : `, which PostgreSQL would truncate or refuse${stricter}`}`, 'write a number between 0 and 4294967295, e.g. "1234"');
@@ -193,8 +194,8 @@ function checkRecoveryTarget(ctx: ValidationContext, e: Entry): void {
     }
     // api/v1/cluster_funcs.go BuildPostgresOptions writes `recovery_target_name = '%v'` unescaped up to 1.28.2 and in
     // 1.29.0; from 1.28.3 and 1.29.1 configfile.RenderPostgresConfiguration escapes the value.
-    if (/['\\]/.test(name) && !cnpgHas(ctx, '1.29.1', ['1.28.3'])) {
-      ctx.error(e, `${base}.targetName`, `restore point name ${show(name)} contains ${name.includes("'") ? 'a quote' : 'a backslash'}, which CNPG ${ctx.options.versions.cnpg} writes unescaped into the recovery configuration, so PostgreSQL ${name.includes("'") ? 'refuses to start' : 'looks for another name'} (CNPG accepts it; stricter on purpose, fixed upstream in 1.28.3/1.29.1)`,
+    if (/['\\]/.test(name) && !has(ctx, 'cnpg', 'recovery-target-escaped')) {
+      ctx.error(e, `${base}.targetName`, `restore point name ${show(name)} contains ${name.includes("'") ? 'a quote' : 'a backslash'}, which CNPG ${ctx.options.versions.cnpg} writes unescaped into the recovery configuration, so PostgreSQL ${name.includes("'") ? 'refuses to start' : 'looks for another name'} (CNPG accepts it; stricter on purpose, fixed upstream in ${firstReleasesWith('cnpg', 'recovery-target-escaped')})`,
         'create and use a restore point name without quotes or backslashes, or upgrade CNPG to 1.28.4 or later');
     }
   }
@@ -334,7 +335,7 @@ function archiveModeOf(e: Entry): string {
 
 function checkPostgresParameters(ctx: ValidationContext, e: Entry): void {
   const parameters = dig(e.doc, 'spec', 'postgresql', 'parameters') ?? {};
-  const checkNames = cnpgHas(ctx, '1.29.2', ['1.28.4']);
+  const checkNames = has(ctx, 'cnpg', 'parameter-names-checked');
   const archiveMode = archiveModeOf(e);
   for (const [key, value] of Object.entries(parameters)) {
     if (checkNames && !GUC_NAME.test(key)) {
@@ -407,7 +408,7 @@ function checkInTreeCredentials(ctx: ValidationContext, e: Entry): void {
   }
   const azure = dig(store, 'azureCredentials');
   if (azure) {
-    const modern = cnpgHas(ctx, '1.28.1');
+    const modern = has(ctx, 'cnpg', 'azure-default-credentials');
     const methods = ['storageKey', 'storageSasToken'].filter(k => isObj(azure[k])).length
       + (azure.inheritFromAzureAD === true ? 1 : 0) + (modern && azure.useDefaultAzureCredentials === true ? 1 : 0);
     const connection = isObj(azure.connectionString);
