@@ -106,8 +106,9 @@ function checkInitdbSecret(ctx: ValidationContext, e: Entry): void {
 
 /** An ObjectStore's credentials, when their Secret is in the set, must name keys the Secret has. */
 function checkCredentialKeys(ctx: ValidationContext, e: Entry): void {
-  const visit = (node: unknown, path: string): void => {
-    if (Array.isArray(node)) return node.forEach((n, i) => typeof n === 'object' && n !== null && visit(n, `${path}[${i}]`));
+  // A node's path is built from its parent's only when it is reported (`at()`), not for every object walked.
+  const visit = (node: unknown, at: () => string): void => {
+    if (Array.isArray(node)) return node.forEach((n, i) => typeof n === 'object' && n !== null && visit(n, () => `${at()}[${i}]`));
     if (!isObj(node)) return;
     const name = str(node.name);
     const key = str(node.key);
@@ -116,16 +117,19 @@ function checkCredentialKeys(ctx: ValidationContext, e: Entry): void {
       if (secret) {
         const keys = new Set([...Object.keys(dig(secret.doc, 'data') ?? {}), ...Object.keys(dig(secret.doc, 'stringData') ?? {})]);
         if (!keys.has(key)) {
-          ctx.error(e, `${path}.key`, `secret ${show(name)} has no key ${show(key)} (it has ${listed([...keys].map(k => show(k))) || 'no keys'})`,
+          ctx.error(e, `${at()}.key`, `secret ${show(name)} has no key ${show(key)} (it has ${listed([...keys].map(k => show(k))) || 'no keys'})`,
             `use one of the Secret's keys, or add ${show(key)} to it`);
         }
       }
       return;
     }
     // Only objects and lists can hold a reference: scalars are skipped before their path is built.
-    for (const [k, v] of Object.entries(node)) if (typeof v === 'object' && v !== null) visit(v, path ? `${path}.${k}` : k);
+    for (const k of Object.keys(node)) {
+      const v = node[k];
+      if (typeof v === 'object' && v !== null) visit(v, () => `${at()}.${k}`);
+    }
   };
-  visit(dig(e.doc, 'spec', 'configuration'), 'spec.configuration');
+  visit(dig(e.doc, 'spec', 'configuration'), () => 'spec.configuration');
 }
 
 /**
@@ -161,13 +165,17 @@ function checkBackupTarget(ctx: ValidationContext, e: Entry, cluster: Entry | un
  * copy-and-paste slip. Reported on each later copy that is ours (upstream installs are trusted).
  */
 function checkDuplicates(ctx: ValidationContext): void {
-  const seen = new Map<string, Entry>();
+  // group/kind → namespace → name: no key string built per object.
+  const seen = new Map<string, Map<string, Set<string>>>();
   for (const e of ctx.entries) {
     if (!e.name) continue;
-    const key = `${e.group}/${e.kind}/${e.namespace}/${e.name}`;
-    const first = seen.get(key);
-    if (!first) {
-      seen.set(key, e);
+    const kindKey = e.group ? `${e.group}/${e.kind}` : e.kind;
+    let namespaces = seen.get(kindKey);
+    if (!namespaces) seen.set(kindKey, namespaces = new Map());
+    let names = namespaces.get(e.namespace);
+    if (!names) namespaces.set(e.namespace, names = new Set());
+    if (!names.has(e.name)) {
+      names.add(e.name);
     } else if (!e.trusted) {
       ctx.error(e, 'metadata.name', `${e.kind} ${show(e.name)} is defined twice in namespace ${showNamespace(e.namespace)}; on apply this one replaces the other`,
         'give one of them another name, or remove the copy');
