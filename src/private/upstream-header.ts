@@ -28,7 +28,7 @@ export function upstreamHeader(chart: Chart): string | undefined {
   if (!installs.length) return undefined;
   const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && inChart(c));
   // An upstream document changed by an escape hatch renders through the regular path: it is no longer verbatim.
-  const verbatim = objects.filter(o => UpstreamObject.isUpstreamObject(o) && o.toJson() === o.document).length;
+  const verbatim = objects.filter(o => UpstreamObject.isUpstreamObject(o) && o.verbatim).length;
   const width = Math.max(...installs.map(i => `${i.release.component} ${i.release.version}`.length));
   return [
     '# cdk8s-cnpg: upstream installs, included document by document from these release files (sha256 checked at synth):',
