@@ -13,3 +13,4 @@ export * from './retention-policy';
 export * from './bucket-policies';
 export * from './external-objects';
 export * from './app-validation';
+export * from './upstream-headers';
