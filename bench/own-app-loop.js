@@ -1,10 +1,10 @@
 'use strict';
 /**
  * The edit-synth loop of a user's own app (issue 11): the README's own-app setup, a TypeScript `main.ts` run by
- * tsx from `cdk8s.yaml` (`app: node --require tsx/cjs main.ts`), synthesized with `npx cdk8s synth
- * --no-check-upgrade` right after an edit of main.ts (each run changes the file, so no compile cache is hit for
- * it). Alongside: the floor (an empty cdk8s app, same runner and command), the same run without the CLI, tsx's
- * `--import` form, and ts-node (cdk8s's default runner).
+ * sucrase from `cdk8s.yaml` (`app: node --require sucrase/register/ts main.ts`), synthesized with `npx cdk8s
+ * synth --no-check-upgrade` right after an edit of main.ts (each run changes the file, so no compile cache is hit
+ * for it). Alongside: the floor (an empty cdk8s app, same runner and command), the same run without the CLI, tsx
+ * (`--require tsx/cjs` and `--import tsx`), and ts-node (cdk8s's default runner).
  *
  * The app lives in bench/work/own-app; cdk8s-cnpg, cdk8s, constructs, cdk8s-cli and the runners are linked from
  * the project's node_modules (as an install of the packed tarball would provide them).
@@ -55,7 +55,7 @@ function setUp(root, work, name, app) {
   fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: ${app}\n`);
   const nm = path.join(dir, 'node_modules');
   link(root, path.join(nm, 'cdk8s-cnpg'));
-  for (const dep of ['cdk8s', 'constructs', 'cdk8s-plus-30', 'cdk8s-cli', 'tsx', 'ts-node', 'typescript', '@types/node']) {
+  for (const dep of ['cdk8s', 'constructs', 'cdk8s-plus-30', 'cdk8s-cli', 'sucrase', 'tsx', 'ts-node', 'typescript', '@types/node']) {
     link(path.join(root, 'node_modules', dep), path.join(nm, dep));
   }
   link(path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), path.join(nm, '.bin', 'cdk8s'));
@@ -91,8 +91,9 @@ app.synth();
 `;
 }
 
-/** The README's runner line for cdk8s.yaml. */
-const README_APP = 'node --require tsx/cjs main.ts';
+/** The README's runner line for cdk8s.yaml: sucrase's CommonJS TypeScript hook (types stripped, nothing else hooked). */
+const README_APP = 'node --require sucrase/register/ts main.ts';
+const TSX_APP = 'node --require tsx/cjs main.ts';
 
 /**
  * Measures `npx cdk8s synth` right after an edit of main.ts, for each runner, in alternation (A, B, C, …, A, B,
@@ -103,9 +104,10 @@ const README_APP = 'node --require tsx/cjs main.ts';
 function measureOwnAppLoop({ root, work, env, runs, log = () => undefined, withTsNode = true }) {
   const synth = ['npx', ['--no-install', 'cdk8s', 'synth', '--no-check-upgrade']];
   const runners = [
-    { name: 'tsx', app: README_APP, run: synth, label: `Own app via \`npx cdk8s synth --no-check-upgrade\`, \`app: ${README_APP}\` (README setup)` },
+    { name: 'readme', app: README_APP, run: synth, label: `Own app via \`npx cdk8s synth --no-check-upgrade\`, \`app: ${README_APP}\` (README setup)` },
     { name: 'empty', app: README_APP, run: synth, main: emptyMainTs, label: '(floor) Empty cdk8s app (one chart, no objects), the same runner and command' },
-    { name: 'tsx-direct', app: README_APP, run: ['node', ['--require', 'tsx/cjs', 'main.ts']], label: `(info) Own app, the same run without the cdk8s CLI: \`${README_APP}\`` },
+    { name: 'readme-direct', app: README_APP, run: ['node', ['--require', 'sucrase/register/ts', 'main.ts']], label: `(info) Own app, the same run without the cdk8s CLI: \`${README_APP}\`` },
+    { name: 'tsx', app: TSX_APP, run: synth, label: `(info) Own app via \`npx cdk8s synth --no-check-upgrade\`, \`app: ${TSX_APP}\` (tsx, CommonJS hook only)` },
     { name: 'tsx-import', app: 'node --import tsx main.ts', run: synth, label: '(info) Own app via `npx cdk8s synth --no-check-upgrade`, `app: node --import tsx main.ts` (tsx\'s ESM and CommonJS hooks)' },
     ...(withTsNode ? [{ name: 'ts-node', app: 'npx ts-node main.ts', run: synth, label: '(info) Own app via `npx cdk8s synth --no-check-upgrade`, `app: npx ts-node main.ts` (the cdk8s init default)' }] : []),
   ];
