@@ -513,8 +513,11 @@ function report({ results, targets, profiles, outputFiles, outputBytes, outputDo
 
   lines.push('## A user\'s own app: synth after an edit', '');
   lines.push(`The README's own-app setup (bench/own-app-loop.js): operators and one BackedUpPostgres in \`main.ts\` (with \`UpstreamHeaders.write(app)\`), run by \`app: ${README_APP}\` in \`cdk8s.yaml\`; main.ts is edited before every run. The runners are measured in alternation (median of ${RUNS} run${RUNS > 1 ? 's' : ''} each after one warm-up round). The floor is an empty cdk8s app through the same runner and command: what npx, the cdk8s CLI and the runner cost without this library.`, '');
-  lines.push('| what | command | wall s | peak RSS MB | CPU s (user+sys, process tree) |', '|---|---|---:|---:|---:|');
-  for (const m of Object.values(r.ownApp)) lines.push(row(m.label, m, fmtS(m.cpuMs)));
+  lines.push('| what | command | wall s | CPU s (user+sys, process tree) | peak RSS MB | over the floor (wall / CPU s) |', '|---|---|---:|---:|---:|---|');
+  const ownFloor = r.ownApp.empty;
+  for (const m of Object.values(r.ownApp)) {
+    lines.push(row(m.label, m, m === ownFloor ? '—' : `${fmtS(m.wallMs - ownFloor.wallMs)} / ${fmtS(m.cpuMs - ownFloor.cpuMs)}`));
+  }
   lines.push('', `Per-run wall / CPU times (s): ${Object.entries(r.ownApp).map(([k, m]) => `${k} ${m.walls.map(fmtS).join('/')} / ${m.cpus.map(fmtS).join('/')}`).join('; ')}.`, '');
 
   lines.push('## Targets', '');

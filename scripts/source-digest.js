@@ -5,7 +5,6 @@
 // The record also lists each file with its size, mtime and ctime (nanoseconds): when every file of the sources is
 // still exactly that, none was written since (any write sets ctime, which no tool can set back), and `isFresh`
 // answers without reading them. Otherwise it hashes the contents: a file touched but unchanged is still fresh.
-const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
@@ -27,7 +26,8 @@ function sourceFiles() {
 }
 
 function sourceDigest() {
-  const hash = crypto.createHash('sha256');
+  // Loaded here: the common path (stats unchanged) needs no hashing.
+  const hash = require('crypto').createHash('sha256');
   for (const rel of sourceFiles()) hash.update(`${rel}\0`).update(fs.readFileSync(path.join(ROOT, rel))).update('\0');
   return hash.digest('hex');
 }
