@@ -54,7 +54,14 @@ function setUp(root, work, name, app) {
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: true } }, null, 2));
   fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: ${app}\n`);
   const nm = path.join(dir, 'node_modules');
-  link(root, path.join(nm, 'cdk8s-cnpg'));
+  // The package as an install has it, its parts linked from the project. Never a link to the project itself: that
+  // would be a cycle under bench/work/ (the project would contain itself), which tools walking the tree (jsii-docgen)
+  // follow until they run out of memory.
+  const pkg = path.join(nm, 'cdk8s-cnpg');
+  fs.mkdirSync(pkg, { recursive: true });
+  for (const part of ['package.json', 'lib', 'derived', 'upstream-bundle']) {
+    if (fs.existsSync(path.join(root, part))) link(path.join(root, part), path.join(pkg, part));
+  }
   for (const dep of ['cdk8s', 'constructs', 'cdk8s-plus-30', 'cdk8s-cli', 'sucrase', 'tsx', 'ts-node', 'typescript', '@types/node']) {
     link(path.join(root, 'node_modules', dep), path.join(nm, dep));
   }

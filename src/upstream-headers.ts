@@ -5,11 +5,8 @@ import { writeUpstreamHeaders } from './private/upstream-header';
  * Review headers for the synthesized files that hold upstream installs (`CnpgOperator`, `CertManager`,
  * `BarmanPlugin`): each such file opens with a comment naming every release it includes, with its version,
  * sha256 and URL, and how many of its objects are those documents unchanged, so a reviewer of a `dist/` diff reads
- * those lines instead of megabytes of upstream YAML. Files without installs are left as they are.
- *
- * @example
- * app.synth();
- * UpstreamHeaders.write(app);
+ * those lines instead of megabytes of upstream YAML. Files without installs are left as they are. Use:
+ * `app.synth(); UpstreamHeaders.write(app);`.
  */
 export class UpstreamHeaders {
   /**
