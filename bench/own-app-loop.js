@@ -1,9 +1,10 @@
 'use strict';
 /**
  * The edit-synth loop of a user's own app (issue 11): the README's own-app setup, a TypeScript `main.ts` run by
- * tsx from `cdk8s.yaml` (`app: node --import tsx main.ts`), synthesized with `npx cdk8s synth --no-check-upgrade` right after an edit of main.ts
- * (each run changes the file, so no compile cache is hit for it). ts-node, cdk8s's default runner, is measured
- * alongside for comparison.
+ * sucrase from `cdk8s.yaml` (`app: node --require sucrase/register/ts main.ts`), synthesized with `npx cdk8s
+ * synth --no-check-upgrade` right after an edit of main.ts (each run changes the file, so no compile cache is hit
+ * for it). Alongside: the floor (an empty cdk8s app, same runner and command), the same run without the CLI, tsx
+ * (`--require tsx/cjs` and `--import tsx`), and ts-node (cdk8s's default runner).
  *
  * The app lives in bench/work/own-app; cdk8s-cnpg, cdk8s, constructs, cdk8s-cli and the runners are linked from
  * the project's node_modules (as an install of the packed tarball would provide them).
@@ -16,7 +17,7 @@ const path = require('path');
 function mainTs(edit) {
   return `// edit ${edit}
 import { App, Chart, Size } from 'cdk8s';
-import { BackedUpPostgres, BarmanPlugin, CertManager, CnpgOperator, ObjectStorage, S3Credentials } from 'cdk8s-cnpg';
+import { BackedUpPostgres, BarmanPlugin, CertManager, CnpgOperator, ObjectStorage, S3Credentials, UpstreamHeaders } from 'cdk8s-cnpg';
 
 const app = new App();
 const operators = new Chart(app, 'operators');
@@ -34,6 +35,7 @@ new BackedUpPostgres(db, 'Orders', {
   }),
 });
 app.synth();
+UpstreamHeaders.write(app);
 `;
 }
 
@@ -52,8 +54,15 @@ function setUp(root, work, name, app) {
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: true } }, null, 2));
   fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: ${app}\n`);
   const nm = path.join(dir, 'node_modules');
-  link(root, path.join(nm, 'cdk8s-cnpg'));
-  for (const dep of ['cdk8s', 'constructs', 'cdk8s-plus-30', 'cdk8s-cli', 'tsx', 'ts-node', 'typescript', '@types/node']) {
+  // The package as an install has it, its parts linked from the project. Never a link to the project itself: that
+  // would be a cycle under bench/work/ (the project would contain itself), which tools walking the tree (jsii-docgen)
+  // follow until they run out of memory.
+  const pkg = path.join(nm, 'cdk8s-cnpg');
+  fs.mkdirSync(pkg, { recursive: true });
+  for (const part of ['package.json', 'lib', 'derived', 'upstream-bundle']) {
+    if (fs.existsSync(path.join(root, part))) link(path.join(root, part), path.join(pkg, part));
+  }
+  for (const dep of ['cdk8s', 'constructs', 'cdk8s-plus-30', 'cdk8s-cli', 'sucrase', 'tsx', 'ts-node', 'typescript', '@types/node']) {
     link(path.join(root, 'node_modules', dep), path.join(nm, dep));
   }
   link(path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), path.join(nm, '.bin', 'cdk8s'));
@@ -78,38 +87,61 @@ const median = xs => {
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
 
+/** An empty cdk8s app (one chart, no objects) as main.ts: the floor of the same runner, without this library. */
+function emptyMainTs(edit) {
+  return `// edit ${edit}
+import { App, Chart } from 'cdk8s';
+
+const app = new App();
+new Chart(app, 'empty');
+app.synth();
+`;
+}
+
+/** The README's runner line for cdk8s.yaml: sucrase's CommonJS TypeScript hook (types stripped, nothing else hooked). */
+const README_APP = 'node --require sucrase/register/ts main.ts';
+const TSX_APP = 'node --require tsx/cjs main.ts';
+
 /**
- * Measures `npx cdk8s synth` right after an edit of main.ts, for each runner: one warm-up, then `runs` runs, the
- * medians of wall time, CPU time and peak RSS. On a loaded machine the wall time grows with the load; the CPU time
- * is what the loop costs.
+ * Measures `npx cdk8s synth` right after an edit of main.ts, for each runner, in alternation (A, B, C, …, A, B,
+ * …) so that the machine's load affects them alike: one warm-up round, then `runs` rounds; the medians of wall
+ * time, CPU time and peak RSS. On a loaded machine the wall time grows with the load; the CPU time is what the
+ * loop costs. `withTsNode` adds cdk8s init's default runner (about 5 s a run).
  */
-function measureOwnAppLoop({ root, work, env, runs, log = () => undefined }) {
+function measureOwnAppLoop({ root, work, env, runs, log = () => undefined, withTsNode = true }) {
   const synth = ['npx', ['--no-install', 'cdk8s', 'synth', '--no-check-upgrade']];
   const runners = [
-    { name: 'tsx', app: 'node --import tsx main.ts', run: synth, label: 'Own app via `npx cdk8s synth`, `app: node --import tsx main.ts` (README setup)' },
-    { name: 'tsx-direct', app: 'node --import tsx main.ts', run: ['node', ['--import', 'tsx', 'main.ts']], label: '(info) Own app, the same run directly: `node --import tsx main.ts`' },
-    { name: 'ts-node', app: 'npx ts-node main.ts', run: synth, label: '(info) Own app via `npx cdk8s synth`, `app: npx ts-node main.ts` (the cdk8s init default)' },
+    { name: 'readme', app: README_APP, run: synth, label: `Own app via \`npx cdk8s synth --no-check-upgrade\`, \`app: ${README_APP}\` (README setup)` },
+    { name: 'empty', app: README_APP, run: synth, main: emptyMainTs, label: '(floor) Empty cdk8s app (one chart, no objects), the same runner and command' },
+    { name: 'readme-direct', app: README_APP, run: ['node', ['--require', 'sucrase/register/ts', 'main.ts']], label: `(info) Own app, the same run without the cdk8s CLI: \`${README_APP}\`` },
+    { name: 'tsx', app: TSX_APP, run: synth, label: `(info) Own app via \`npx cdk8s synth --no-check-upgrade\`, \`app: ${TSX_APP}\` (tsx, CommonJS hook only)` },
+    { name: 'tsx-import', app: 'node --import tsx main.ts', run: synth, label: '(info) Own app via `npx cdk8s synth --no-check-upgrade`, `app: node --import tsx main.ts` (tsx\'s ESM and CommonJS hooks)' },
+    ...(withTsNode ? [{ name: 'ts-node', app: 'npx ts-node main.ts', run: synth, label: '(info) Own app via `npx cdk8s synth --no-check-upgrade`, `app: npx ts-node main.ts` (the cdk8s init default)' }] : []),
   ];
+  const dirs = runners.map(r => setUp(root, work, r.name, r.app));
+  const all = runners.map(() => []);
+  for (let i = 0; i < 1 + runs; i++) {
+    runners.forEach((r, j) => {
+      fs.writeFileSync(path.join(dirs[j], 'main.ts'), (r.main || mainTs)(i));
+      const m = timed(r.run[0], r.run[1], dirs[j], { ...env, CDK8S_OUTDIR: 'dist' });
+      if (i > 0) all[j].push(m);
+    });
+  }
   const results = {};
-  for (const r of runners) {
-    const dir = setUp(root, work, r.name, r.app);
-    const all = [];
-    for (let i = 0; i < 1 + runs; i++) {
-      fs.writeFileSync(path.join(dir, 'main.ts'), mainTs(i));
-      const m = timed(r.run[0], r.run[1], dir, { ...env, CDK8S_OUTDIR: 'dist' });
-      if (i > 0) all.push(m);
+  runners.forEach((r, j) => {
+    if (r.name !== 'empty') {
+      const out = fs.readFileSync(path.join(dirs[j], 'dist', 'db.k8s.yaml'), 'utf-8');
+      if (!/^kind: Cluster$/m.test(out)) throw new Error(`own app (${r.name}): no Cluster in dist/db.k8s.yaml`);
     }
-    const out = fs.readFileSync(path.join(dir, 'dist', 'db.k8s.yaml'), 'utf-8');
-    if (!/^kind: Cluster$/m.test(out)) throw new Error(`own app (${r.name}): no Cluster in dist/db.k8s.yaml`);
     results[r.name] = {
       label: r.label,
       command: `${[r.run[0], ...r.run[1]].join(' ').replace(' --no-install', '')} (bench/work/own-app-${r.name}, cdk8s.yaml app: ${r.app}, main.ts edited before each run)`,
-      wallMs: median(all.map(m => m.wallMs)), cpuMs: median(all.map(m => m.cpuMs)), rssKb: median(all.map(m => m.rssKb)),
-      walls: all.map(m => m.wallMs), cpus: all.map(m => m.cpuMs),
+      wallMs: median(all[j].map(m => m.wallMs)), cpuMs: median(all[j].map(m => m.cpuMs)), rssKb: median(all[j].map(m => m.rssKb)),
+      walls: all[j].map(m => m.wallMs), cpus: all[j].map(m => m.cpuMs),
     };
     log(`${r.label}: ${(results[r.name].wallMs / 1000).toFixed(3)} s wall, ${(results[r.name].cpuMs / 1000).toFixed(3)} s CPU`);
-  }
+  });
   return results;
 }
 
-module.exports = { measureOwnAppLoop, mainTs };
+module.exports = { measureOwnAppLoop, mainTs, README_APP };

@@ -11,3 +11,8 @@ const started = Date.now();
 const { releases, validators, skipped } = writeDerivedData();
 console.log(`derive-upstream: ${releases.length} releases, ${validators} validators in derived/ (${Date.now() - started} ms)`
   + (skipped.length ? `; not found, left to synth: ${skipped.join(', ')}` : ''));
+
+// The upstream documents as cdk8s writes them (derived/rendered), so a synth writes unchanged ones as they are.
+const { writePrerendered } = require('../lib/src/upstream/prerendered');
+const t1 = Date.now();
+console.log(`derive-upstream: ${writePrerendered().length} releases pre-rendered in derived/rendered/ (${Date.now() - t1} ms)`);

@@ -2,9 +2,9 @@
 // sources, else the TypeScript itself through tsx: editing src/main.ts and running `npx cdk8s synth` can never
 // write the YAML of an older version. See src/synth-example.ts for what it writes.
 const path = require('path');
-const { recordedDigest, sourceDigest } = require('./source-digest');
+const { isFresh } = require('./source-digest');
 
-if (recordedDigest() === sourceDigest()) {
+if (isFresh()) {
   require('../lib/src/synth-example').runSynthExample();
 } else {
   process.stderr.write('cdk8s-cnpg: src/ changed since the last `npx projen compile`: running the TypeScript directly\n');

@@ -20,3 +20,4 @@ export * from './bucket-policies';
 export * from './external-objects';
 export * from './app-validation';
 export * from './version-advisory';
+export * from './upstream-headers';

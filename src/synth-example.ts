@@ -6,12 +6,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeExampleApp } from './main';
 import { createStagingFolder, OutputMovedError, publishDirectory, removeStaleVersions, withOutputLock } from './private/atomic-output';
-import { writeUpstreamHeaders } from './private/upstream-header';
 
 /**
- * Synthesizes into a new version folder, adds the IAM policy, then publishes it as `outdir` in one atomic step
- * (dist is a link to a complete version folder, swapped by one rename; see private/atomic-output.ts), holding the
- * output's lock. Returns a note when the previous version could not be removed (the new one is published anyway).
+ * Synthesizes into a new version folder (the YAML with its review headers, and the IAM policy), then publishes it
+ * as `outdir` in one atomic step (dist is a link to a complete version folder, swapped by one rename; see
+ * private/atomic-output.ts), holding the output's lock. Returns a note when the previous version could not be removed (the new one is published anyway).
  */
 export function synthExample(outdir: string, context: Record<string, string> = {}): string | undefined {
   return withOutputLock(outdir, () => {
@@ -19,9 +18,8 @@ export function synthExample(outdir: string, context: Record<string, string> = {
     const staging = createStagingFolder(outdir);
     let published = false;
     try {
-      const app = writeExampleApp(staging, context);
-      // Upstream installs open with their versions and digests, so a reviewer skips them with confidence.
-      writeUpstreamHeaders(app, staging);
+      // The example writes its files with the upstream installs' review headers (UpstreamHeaders.write).
+      writeExampleApp(staging, context);
       const result = publishDirectory(staging, outdir);
       published = true;
       return result.cleanupProblem;

@@ -54,3 +54,50 @@ describe('the example app as `npx cdk8s synth` runs it (scripts/synth-example.js
     expect(edited.restore).toContain('targetTime: "2025-12-27 20:44:00.000000+00:00"');
   }, 300_000);
 });
+
+describe('lib/.source-digest: whether lib/ was compiled from the current sources', () => {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  function recorded(): { dir: string; isFresh: () => boolean } {
+    const dir = projectCopy();
+    // a whole-second mtime on the example, so a test can put it back exactly
+    fs.utimesSync(path.join(dir, 'src', 'main.ts'), 1_700_000_000, 1_700_000_000);
+    const r = spawnSync(process.execPath, [path.join(dir, 'scripts', 'source-digest.js'), 'write'], { cwd: dir, encoding: 'utf-8' });
+    expect(r.status).toBe(0);
+    return { dir, isFresh: require(path.join(dir, 'scripts', 'source-digest.js')).isFresh };
+  }
+
+  test('fresh as recorded; a file touched but unchanged is still fresh', () => {
+    // GIVEN sources recorded with their stats
+    const { dir, isFresh } = recorded();
+    expect(fs.readFileSync(path.join(dir, 'lib', '.source-digest'), 'utf-8')).toMatch(/^[0-9a-f]{64}\nimports\/\S+\t\d+\t\d+\t\d+\n/);
+    expect(isFresh()).toBe(true);
+    // WHEN a file is touched
+    const main = path.join(dir, 'src', 'main.ts');
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(main, later, later);
+    // THEN its content decides
+    expect(isFresh()).toBe(true);
+  });
+
+  test('an edit of the same size with the mtime set back is seen', () => {
+    // GIVEN sources recorded with their stats
+    const { dir, isFresh } = recorded();
+    const main = path.join(dir, 'src', 'main.ts');
+    const before = fs.statSync(main, { bigint: true });
+    // WHEN the example is edited without changing its size, and its times are put back
+    const text = fs.readFileSync(main, 'utf-8');
+    const edited = text.replace('2025-12-27T20:43:00Z', '2025-12-27T20:44:00Z');
+    expect(edited).not.toBe(text);
+    fs.writeFileSync(main, edited);
+    fs.utimesSync(main, 1_700_000_000, 1_700_000_000);
+    const after = fs.statSync(main, { bigint: true });
+    expect([after.size, after.mtimeNs]).toEqual([before.size, before.mtimeNs]);
+    // THEN lib/ is not taken as current
+    expect(isFresh()).toBe(false);
+    // AND a new file under src/ is seen too
+    fs.writeFileSync(main, text);
+    expect(isFresh()).toBe(true);
+    fs.writeFileSync(path.join(dir, 'src', 'extra.ts'), 'export const x = 1;\n');
+    expect(isFresh()).toBe(false);
+  });
+});

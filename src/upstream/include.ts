@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver, resolve } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CLUSTER_SCOPED_KINDS, Manifest, UpstreamManifest } from './manifest';
+import { loadPrerendered, PrerenderedText, withPrerendered } from './prerendered';
 
 /** Marks API objects that come verbatim from a digest-verified upstream install. */
 const UPSTREAM = Symbol.for('cdk8s-cnpg.UpstreamObject');
@@ -21,7 +22,11 @@ export class UpstreamObject extends ApiObject {
   // Escape hatches may also change metadata (`ApiObject.of(x).metadata.addLabel(...)`): remember it as included.
   private readonly pristineMetadata: string;
 
-  constructor(scope: Construct, id: string, public readonly document: Manifest) {
+  /**
+   * @param rendering the document as cdk8s writes it, rendered at package time (`./prerendered`): written as is
+   * when the object synthesizes unchanged
+   */
+  constructor(scope: Construct, id: string, public readonly document: Manifest, private readonly rendering?: PrerenderedText) {
     super(scope, id, document);
     Object.defineProperty(this, UPSTREAM, { value: true });
     this.pristineMetadata = JSON.stringify(this.metadata.toJson());
@@ -37,12 +42,19 @@ export class UpstreamObject extends ApiObject {
     this.escapePatches.push(...ops);
   }
 
+  /**
+   * Whether the object synthesizes as the upstream document, unchanged: no patch, metadata change or chart label,
+   * and no resolver of the app's own (cdk8s's built-in resolvers leave parsed plain data as it is).
+   */
+  public get verbatim(): boolean {
+    return !this.modified && App.of(this).resolvers.every(isBuiltInResolver);
+  }
+
   public toJson(): any {
     try {
-      // A parsed document is plain data: cdk8s's built-in resolvers (Lazy, implicit tokens, number-or-string
-      // classes) leave it as it is, so without patches, metadata changes or resolvers of the app's own, it is
-      // its own rendering. Any other resolver sees every value, as in any object.
-      if (!this.modified && App.of(this).resolvers.every(isBuiltInResolver)) return this.document;
+      // Unchanged, a parsed document is its own rendering, and its pre-rendered YAML (when the package has it)
+      // is what cdk8s writes for it. Any other resolver sees every value, as in any object.
+      if (this.verbatim) return this.rendering ? withPrerendered(this.document, this.rendering) : this.document;
       const metadataChanged = JSON.stringify(this.metadata.toJson()) !== this.pristineMetadata
         || Object.keys(Chart.of(this).labels).length > 0;
       const metadata = metadataChanged ? this.metadata.toJson() : this.document.metadata;
@@ -68,5 +80,6 @@ function idOf(doc: Manifest): string {
 
 /** Adds every document of an upstream install under `scope`, in file order. */
 export function includeUpstream(scope: Construct, manifest: UpstreamManifest): UpstreamObject[] {
-  return manifest.docs.map(doc => new UpstreamObject(scope, idOf(doc), doc));
+  const rendered = loadPrerendered(manifest.sha256, manifest.docs);
+  return manifest.docs.map((doc, i) => new UpstreamObject(scope, idOf(doc), doc, rendered?.[i]));
 }

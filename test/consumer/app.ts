@@ -3,7 +3,7 @@ import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import {
   AppCredentials, BackedUpPostgres, BarmanPlugin, CertManager, CnpgOperator, ObjectStorage, PitrRestore,
-  RecoveryTarget, S3Credentials,
+  RecoveryTarget, S3Credentials, UpstreamHeaders,
 } from 'cdk8s-cnpg';
 
 const app = new App({ outdir: 'dist' });
@@ -28,3 +28,5 @@ const pg = new BackedUpPostgres(db, 'Orders', {
 new kplus.ConfigMap(db, 'Conn', { data: { host: pg.readWriteServiceName } });
 new PitrRestore(db, 'Restore', { source: pg, clusterName: 'orders-restore', target: RecoveryTarget.timestamp('2025-12-27 21:43:00+01:00') });
 app.synth();
+// Review headers on the files holding upstream installs.
+UpstreamHeaders.write(app);

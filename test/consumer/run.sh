@@ -21,4 +21,7 @@ grep -q '^kind: Cluster' dist/db.k8s.yaml
 grep -q 'name: orders-restore' dist/db.k8s.yaml
 grep -q 'AWS_REQUEST_CHECKSUM_CALCULATION' dist/db.k8s.yaml
 grep -q 'ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0' dist/operators.k8s.yaml
+head -n 1 dist/operators.k8s.yaml | grep -q '^# cdk8s-cnpg: upstream installs'
+grep -q '^#   cnpg 1.30.0 ' dist/operators.k8s.yaml
+if head -n 1 dist/db.k8s.yaml | grep -q '^#'; then echo 'consumer: db.k8s.yaml got a header' >&2; exit 1; fi
 echo "consumer: packed package installed, type-checked and synthesized ($(ls dist | tr '\n' ' '))"
