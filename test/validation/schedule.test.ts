@@ -331,21 +331,35 @@ describe('exact messages and the edges between forms', () => {
   });
 
   test('parsed schedules are kept for reuse, at most 10,000 at a time', () => {
-    jest.isolateModules(() => {
-      // GIVEN a fresh module (no schedule kept yet)
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const fresh = require('../../src/validation/schedule') as typeof import('../../src/validation/schedule');
-      const first = fresh.parseSchedule('0 0 3 * * *');
-      fresh.parseSchedule('0 0 4 * * *');
-      // THEN a schedule parsed again is the same result, while fewer than 10,000 are kept
-      expect(fresh.parseSchedule('0 0 3 * * *')).toBe(first);
-      for (let i = 2; i < 10_000; i++) fresh.parseSchedule(`${i % 60} ${Math.floor(i / 60) % 60} ${Math.floor(i / 3600)} * * *`);
-      expect(fresh.parseSchedule('0 0 3 * * *')).toBe(first);
-      // WHEN the 10,001st is parsed THEN the kept ones are dropped (memory stays bounded)
-      fresh.parseSchedule('@every 1h');
-      expect(fresh.parseSchedule('0 0 3 * * *')).not.toBe(first);
-      expect(fresh.parseSchedule('0 0 3 * * *')).toEqual(first);
-    });
+    // Schedules of this form appear in no other test: "s m h */1 * *" (every day, at one second of it).
+    const fresh = (i: number) => `${i % 60} ${Math.floor(i / 60) % 60} ${Math.floor(i / 3600) % 24} */1 * *`;
+    const kept = '7 7 7 */1 * 1';
+    // GIVEN a kept schedule, and new ones parsed until the kept ones are dropped (the count before is unknown)
+    let first = parseSchedule(kept);
+    let i = 0;
+    while (i <= 10_000 && parseSchedule(kept) === first) parseSchedule(fresh(i++));
+    expect(parseSchedule(kept)).not.toBe(first); // dropped within 10,001 new schedules
+    // WHEN kept again right after the drop, 10,000 are kept: the new schedule and this one, then 9,998 more
+    first = parseSchedule(kept);
+    for (let n = 0; n < 9_998; n++) parseSchedule(fresh(i++));
+    // THEN it is still the same result, until the 10,001st
+    expect(parseSchedule(kept)).toBe(first);
+    parseSchedule(fresh(i++));
+    expect(parseSchedule(kept)).not.toBe(first);
+    expect(parseSchedule(kept)).toEqual(first);
+  });
+
+  test.each([
+    ['0 30 2 * * 1-5', 'at 02:30, Monday through Friday (UTC)'],
+    ['15 */10 4 * * *', 'at 15 seconds past the minute, every 10 minutes, between 04:00 and 04:59 (UTC)'],
+  ])('a valid schedule is described in words: %j', (expr, words) => {
+    expect(parseSchedule(expr).description).toBe(words);
+  });
+
+  test('the weekday of a date is the calendar\'s: March 1st on each weekday, at most 11 or 12 years apart', () => {
+    // "*/31" in day of month is a star (robfig's AND rule) that runs only on the 1st
+    const years = [0, 1, 2, 3, 4, 5, 6].map(d => longestIntervalSeconds(`0 0 0 */31 3 ${d}`)! / DAY);
+    expect(years).toEqual([4018, 4382, 4018, 4382, 4018, 4382, 4382]);
   });
 });
 
