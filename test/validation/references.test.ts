@@ -372,6 +372,11 @@ describe('how a message lists names and namespaces', () => {
     ]);
   });
 
+  test('more than three Clusters, several near the name: the three nearest, in a list', () => {
+    const docs = ['pg1', 'pg2', 'pg3', 'pg4'].map(name => cluster({}, {}, name));
+    expect(at([...docs, referrer('Database', 'pg')], 'spec.cluster.name')[0]).toContain('which defines 4 cluster names, nearest "pg1", "pg2", "pg3" — ');
+  });
+
   test('more than three Clusters, none close to the name', () => {
     const docs = ['a1', 'b2', 'c3', 'd4'].map(name => cluster({}, {}, name));
     expect(at([...docs, referrer('Database', 'completely-different')], 'spec.cluster.name')[0]).toContain('which defines 4 cluster names, none close to it');
