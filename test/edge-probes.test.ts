@@ -12,8 +12,8 @@ import * as yaml from 'js-yaml';
 import {
   BackedUpPostgres, BackupSchedule, BucketPolicies, ObjectStorage, PitrRestore, RecoverySource, RecoveryTarget, RetentionPolicy, S3Credentials,
 } from '../src';
-import { runCli, runCommand } from '../src/cli/cli';
 import { errorOf, find, synthAuthored } from './util';
+import { runCli, runCommand } from '../src/cli/cli';
 
 const DAY = 86400;
 
@@ -158,15 +158,28 @@ describe('probe: the CLI', () => {
 
   const meta = (name: string) => ({ name, namespace: 'db' });
   const secret = (data: Record<string, string>, field: 'data' | 'stringData') => ({ apiVersion: 'v1', kind: 'Secret', metadata: meta('creds'), type: 'Opaque', [field]: data });
-  const store = { apiVersion: 'barmancloud.cnpg.io/v1', kind: 'ObjectStore', metadata: meta('store'), spec: { configuration: {
-    destinationPath: 's3://backups/pg',
-    s3Credentials: { accessKeyId: { name: 'creds', key: 'ACCESS_KEY_ID' }, secretAccessKey: { name: 'creds', key: 'ACCESS_SECRET_KEY' } },
-  } } };
-  const cluster = (spec: object = {}, name = 'pg') => ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: meta(name), spec: {
-    instances: 1, storage: { size: '1Gi' },
-    plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'store' } }],
-    ...spec,
-  } });
+  const store = {
+    apiVersion: 'barmancloud.cnpg.io/v1',
+    kind: 'ObjectStore',
+    metadata: meta('store'),
+    spec: {
+      configuration: {
+        destinationPath: 's3://backups/pg',
+        s3Credentials: { accessKeyId: { name: 'creds', key: 'ACCESS_KEY_ID' }, secretAccessKey: { name: 'creds', key: 'ACCESS_SECRET_KEY' } },
+      },
+    },
+  };
+  const cluster = (spec: object = {}, name = 'pg') => ({
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'Cluster',
+    metadata: meta(name),
+    spec: {
+      instances: 1,
+      storage: { size: '1Gi' },
+      plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'store' } }],
+      ...spec,
+    },
+  });
   const restoreTo = (targetTime: string) => cluster({
     bootstrap: { recovery: { source: 'origin', recoveryTarget: { targetTime } } },
     externalClusters: [{ name: 'origin', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'store', serverName: 'pg' } } }],

@@ -8,7 +8,9 @@ import { cluster, credentials, objectStore, restore, validate } from './helpers'
  */
 const PATH = 'spec.bootstrap.recovery.recoveryTarget.targetTime';
 
-function findingsOf(targetTime: unknown, options: { cnpgVersion?: string; pluginVersion?: string } = {}, doc = restore({ recoveryTarget: { targetTime } })) {
+type Versions = { cnpgVersion?: string; pluginVersion?: string };
+
+function findingsOf(targetTime: unknown, options: Versions = {}, doc = restore({ recoveryTarget: { targetTime } })) {
   return validate([credentials(), objectStore(), cluster(), doc], options)
     .filter(f => f.path === PATH)
     .map(f => ({ severity: f.severity, message: f.message, fix: f.fix }));
