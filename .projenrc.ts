@@ -176,8 +176,8 @@ const MUTATION_TARGETS: Record<string, { file: string; tests: string[] }> = {
   'pitr-restore': { file: 'src/pitr-restore.ts', tests: ['test/pitr-restore.test.ts'] },
   'schedule': { file: 'src/validation/schedule.ts', tests: ['test/validation/schedule.test.ts'] },
   'references': { file: 'src/validation/references.ts', tests: ['test/validation/references.test.ts'] },
-  // Parsing and normalising only: the targetTime rule below them (checkTargetTimes) is measured with the validator.
-  'timestamps': { file: 'src/validation/timestamps.ts:1-128', tests: ['test/validation/functions.test.ts', 'test/recovery-target.test.ts'] },
+  // Parsing and normalising, and the targetTime rule (checkTargetTimes) through its focused tests.
+  'timestamps': { file: 'src/validation/timestamps.ts', tests: ['test/validation/functions.test.ts', 'test/recovery-target.test.ts', 'test/validation/target-time.test.ts'] },
 };
 const mutate = project.addTask('mutate', {
   description: 'Mutation testing (StrykerJS) of the modules that decide user output, one after the other; not part of CI, see mutation/results.md',

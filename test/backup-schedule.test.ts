@@ -79,3 +79,14 @@ describe('BackupSchedule', () => {
     expect(p!.problem).toContain('seconds first');
   });
 });
+
+describe('BackupSchedule from JavaScript', () => {
+  test.each<[string, unknown, string]>([
+    ['no expression', undefined, 'needs a cron expression'],
+    ['a number', 3, 'must be a string'],
+  ])('cron() with %s is a problem that says so, not a crash', (_, expression, problem) => {
+    expect(BackupSchedule.cron(expression as string)._problem('schedule')).toEqual({
+      prop: 'schedule', problem, value: expression, fix: 'use e.g. BackupSchedule.cron("0 0 3 * * *")',
+    });
+  });
+});

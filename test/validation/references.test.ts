@@ -347,3 +347,55 @@ describe('recovery from a Backup object', () => {
     expect(at(docs, 'spec.bootstrap.recovery.backup')).toEqual([]);
   });
 });
+
+describe('how a message lists names and namespaces', () => {
+  test.each([
+    ['three other namespaces are all named', ['a', 'b', 'c'], '(one named "pg" exists in "a", "b", "c")'],
+    ['a fourth is counted', ['a', 'b', 'c', 'd'], '(one named "pg" exists in "a", "b", "c" and 1 more)'],
+    ['five are three and 2 more', ['a', 'b', 'c', 'd', 'e'], '(one named "pg" exists in "a", "b", "c" and 2 more)'],
+  ])('%s', (_, namespaces, text) => {
+    const docs = [...namespaces.map(namespace => cluster({}, { namespace })), referrer('Pooler', 'pg')];
+    const [finding] = at(docs, 'spec.cluster.name');
+    expect(finding).toContain(text);
+  });
+
+  test('three Clusters of the namespace are all named', () => {
+    expect(at([cluster({}, {}, 'pg1'), cluster({}, {}, 'pg2'), cluster({}, {}, 'pg3'), referrer('Pooler', 'pg')], 'spec.cluster.name')).toEqual([
+      `error Pooler: cluster "pg" not found in namespace "db", which defines "pg1", "pg2", "pg3" — name one of them, or add the Cluster "pg" (${CLUSTER_EXAMPLE})`,
+    ]);
+  });
+
+  test('more than three Clusters are counted, with the nearest names', () => {
+    const docs = ['shop', 'shop-v2', 'billing', 'crm', 'analytics'].map(name => cluster({}, {}, name));
+    expect(at([...docs, referrer('Pooler', 'shopp')], 'spec.cluster.name')).toEqual([
+      `error Pooler: cluster "shopp" not found in namespace "db", which defines 5 cluster names, nearest "shop" — name one of them, or add the Cluster "shopp" (${CLUSTER_EXAMPLE})`,
+    ]);
+  });
+
+  test('more than three Clusters, several near the name: the three nearest, in a list', () => {
+    const docs = ['pg1', 'pg2', 'pg3', 'pg4'].map(name => cluster({}, {}, name));
+    expect(at([...docs, referrer('Database', 'pg')], 'spec.cluster.name')[0]).toContain('which defines 4 cluster names, nearest "pg1", "pg2", "pg3" — ');
+  });
+
+  test('more than three Clusters, none close to the name', () => {
+    const docs = ['a1', 'b2', 'c3', 'd4'].map(name => cluster({}, {}, name));
+    expect(at([...docs, referrer('Database', 'completely-different')], 'spec.cluster.name')[0]).toContain('which defines 4 cluster names, none close to it');
+  });
+
+  test('the names offered are those of the kind and namespace asked about', () => {
+    // GIVEN Clusters in "db" and ObjectStores in "db", each named by a reference that does not resolve
+    const docs = [credentials(), objectStore({}, {}, 'store-a'), cluster({}, {}, 'pg-a'), referrer('Pooler', 'pg-b'),
+      cluster({ plugins: [{ name: PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: 'store-b' } }] }, {}, 'pg-c')];
+    // THEN each message offers names of its own kind
+    expect(at(docs, 'spec.cluster.name')[0]).toContain('which defines "pg-a", "pg-c"');
+    expect(at(docs, 'spec.plugins[0].parameters.barmanObjectName').find(f => f.includes('store-b'))).toContain('which defines "store-a"');
+  });
+});
+
+describe('credential keys of an ObjectStore without configuration', () => {
+  test('an ObjectStore without spec.configuration is left to the schema, not a crash', () => {
+    const store: Manifest = { apiVersion: 'barmancloud.cnpg.io/v1', kind: 'ObjectStore', metadata: { name: 'store', namespace: NS }, spec: { retentionPolicy: '30d' } };
+    expect(() => validate([credentials(), store])).not.toThrow();
+    expect(validate([credentials(), store]).filter(f => f.message.includes('has no key'))).toEqual([]);
+  });
+});

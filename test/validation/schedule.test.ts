@@ -272,3 +272,105 @@ describe('the ScheduledBackup rule', () => {
     }
   });
 });
+
+describe('exact messages and the edges between forms', () => {
+  test.each([
+    ['a letter', '0 0 x * * *', 'hour field: "x" is not a number'],
+    ['a letter after digits', '0 0 5x * * *', 'hour field: "5x" is not a number'],
+    ['digits after a letter', '0 0 x5 * * *', 'hour field: "x5" is not a number'],
+    ['a range ending in a letter', '0 0 1-x * * *', 'hour field: "x" is not a number'],
+    ['a range ending in a name of another field', '0 0 0 1 JAN-MON *', 'month field: "MON" is not a number or a name'],
+    ['a name of another field in day of week', '0 0 0 * * JAN', 'day of week field: "JAN" is not a number or a name'],
+    ['an unknown descriptor', '@fortnightly', 'unknown descriptor "@fortnightly" (CNPG knows @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly and "@every <duration>", exactly)'],
+    ['a duration Go refuses', '@every 1d', '"1d" is not a Go duration (e.g. "24h", "1h30m"; no spaces)'],
+    ['7 fields', '0 0 0 * * * *', 'has 7 fields, CNPG needs 6 (second minute hour day-of-month month day-of-week)'],
+  ])('says exactly what is wrong with %s: %j', (_, expr, error) => {
+    expect(parseSchedule(expr)).toMatchObject({ ok: false, error, description: 'an invalid schedule' });
+  });
+
+  test('the largest int64 is read as a number (Go Atoi), then out of range', () => {
+    expect(parseSchedule('0 0 9223372036854775807 * * *').error).toMatch(/^hour field: \d+ is out of range 0-23$/);
+    expect(parseSchedule('0 0 9223372036854775808 * * *').error).toBe('hour field: "9223372036854775808" is too large');
+  });
+
+  test('a schedule that never runs is described as never', () => {
+    expect(parseSchedule('0 0 0 31 2 *')).toMatchObject({ ok: false, description: 'never' });
+  });
+
+  test('a range with a step stops at its end (only N/step runs to the maximum)', () => {
+    // 01:00 and 02:00 only: 23 hours from 02:00 to the next 01:00; were it 1-23, the longest gap would be 2 hours
+    expect(longestIntervalSeconds('0 0 1-2/1 * * *')).toBe(23 * HOUR);
+    expect(longestIntervalSeconds('0 0 1/1 * * *')).toBe(2 * HOUR);
+  });
+
+  test.each([
+    ['-2562047h47m16.854775809s', undefined], // one nanosecond past the smallest int64
+    ['-9223372036854775809ns', undefined],
+    ['-9223372036854775808ns', -9_223_372_036_854_775_808n],
+  ])('a negative duration past int64 is refused as Go refuses it: %j', (text, ns) => {
+    expect(parseGoDuration(text)).toBe(ns);
+    if (ns === undefined) expect(parseSchedule(`@every ${text}`).ok).toBe(false);
+  });
+
+  test.each([
+    ['a leading space', ' 0 3 * * *'],
+    ['tabs and a trailing newline', '0\t3\t* * *\n'],
+  ])('a five-field cron with %s is still recognised as five fields', (_, expr) => {
+    expect(parseSchedule(expr).error).toMatch(/^has 5 fields but CNPG reads 6, seconds first: it would run /);
+    expect(sixFieldSuggestion(expr)).toEqual({ schedule: '0 0 3 * * *', description: 'at 03:00 (UTC)' });
+  });
+
+  test('a five-field cron that CNPG refuses outright says why, as CNPG reads it', () => {
+    // "30 2 * * MON": seconds first, so MON lands in the month field
+    expect(parseSchedule('30 2 * * MON')).toEqual({
+      ok: false,
+      error: 'has 5 fields, and CNPG refuses it: it reads six fields, seconds first, so its month field: "MON" is not a number or a name',
+      description: 'an invalid schedule',
+    });
+    expect(sixFieldSuggestion('30 2 * * MON')).toEqual({ schedule: '0 30 2 * * MON', description: 'at 02:30, only on Monday (UTC)' });
+  });
+
+  test('parsed schedules are kept for reuse, at most 10,000 at a time', () => {
+    // Schedules of this form appear in no other test: "s m h */1 * *" (every day, at one second of it).
+    const fresh = (i: number) => `${i % 60} ${Math.floor(i / 60) % 60} ${Math.floor(i / 3600) % 24} */1 * *`;
+    const kept = '7 7 7 */1 * 1';
+    // GIVEN a kept schedule, and new ones parsed until the kept ones are dropped (the count before is unknown)
+    let first = parseSchedule(kept);
+    let i = 0;
+    while (i <= 10_000 && parseSchedule(kept) === first) parseSchedule(fresh(i++));
+    expect(parseSchedule(kept)).not.toBe(first); // dropped within 10,001 new schedules
+    // WHEN kept again right after the drop, 10,000 are kept: the new schedule and this one, then 9,998 more
+    first = parseSchedule(kept);
+    for (let n = 0; n < 9_998; n++) parseSchedule(fresh(i++));
+    // THEN it is still the same result, until the 10,001st
+    expect(parseSchedule(kept)).toBe(first);
+    parseSchedule(fresh(i++));
+    expect(parseSchedule(kept)).not.toBe(first);
+    expect(parseSchedule(kept)).toEqual(first);
+  });
+
+  test.each([
+    ['0 30 2 * * 1-5', 'at 02:30, Monday through Friday (UTC)'],
+    ['15 */10 4 * * *', 'at 15 seconds past the minute, every 10 minutes, between 04:00 and 04:59 (UTC)'],
+  ])('a valid schedule is described in words: %j', (expr, words) => {
+    expect(parseSchedule(expr).description).toBe(words);
+  });
+
+  test('the weekday of a date is the calendar\'s: March 1st on each weekday, at most 11 or 12 years apart', () => {
+    // "*/31" in day of month is a star (robfig's AND rule) that runs only on the 1st
+    const years = [0, 1, 2, 3, 4, 5, 6].map(d => longestIntervalSeconds(`0 0 0 */31 3 ${d}`)! / DAY);
+    expect(years).toEqual([4018, 4382, 4018, 4382, 4018, 4382, 4382]);
+  });
+});
+
+describe('the ScheduledBackup rule on objects the schema refuses', () => {
+  test.each([
+    ['no spec', { spec: undefined }],
+    ['no schedule', { spec: { cluster: { name: 'pg' }, immediate: true } }],
+    ['a number for a schedule', { spec: { cluster: { name: 'pg' }, schedule: 5, immediate: true } }],
+  ])('says nothing of the schedule, and does not crash, with %s', (_, override) => {
+    const doc = { ...scheduledBackup(), ...override };
+    const findings = validate([credentials(), objectStore(), cluster(), doc as never]);
+    expect(findings.filter(f => f.kind === 'ScheduledBackup' && (/^schedule /.test(f.message) || f.path === 'spec.immediate'))).toEqual([]);
+  });
+});
