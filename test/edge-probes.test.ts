@@ -10,7 +10,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import {
-  BackedUpPostgres, BackupSchedule, BucketPolicies, ObjectStorage, PitrRestore, RecoverySource, RecoveryTarget, RetentionPolicy, S3Credentials,
+  BackedUpPostgres, BackupSchedule, BucketPolicies, ObjectStorage, PitrRestore, RecoveryTarget, RetentionPolicy, S3Credentials,
 } from '../src';
 import { errorOf, find, synthAuthored } from './util';
 import { runCli, runCommand } from '../src/cli/cli';
@@ -21,7 +21,7 @@ const DAY = 86400;
 function emittedTime(target: RecoveryTarget): string {
   const chart = new Chart(Testing.app(), 'restore', { namespace: 'databases' });
   new PitrRestore(chart, 'Restore', {
-    source: RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/' }),
+    source: BackedUpPostgres.fromAttributes(chart, 'Source', { objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/' }),
     clusterName: 'test-restore',
     target,
   });
@@ -131,22 +131,23 @@ describe('probe: schedules at their edges reach the YAML or fail with the fix', 
 });
 
 describe('probe: restores across namespaces and image minors', () => {
-  const source = (o: object = {}) => RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/', imageName: 'ghcr.io/cloudnative-pg/postgresql:17.5', ...o });
+  const source = (scope: Chart, o: object = {}) => BackedUpPostgres.fromAttributes(scope, 'Source', { objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/', imageName: 'ghcr.io/cloudnative-pg/postgresql:17.5', ...o });
 
   test('a later minor of the same major reaches the YAML', () => {
     const chart = new Chart(Testing.app(), 'restore', { namespace: 'databases' });
-    new PitrRestore(chart, 'Restore', { source: source(), clusterName: 'test-restore', imageName: 'ghcr.io/cloudnative-pg/postgresql:17.6' });
+    new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test-restore', imageName: 'ghcr.io/cloudnative-pg/postgresql:17.6' });
     expect(find(synthAuthored(chart), 'Cluster', 'test-restore').spec.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:17.6');
   });
 
   test('another major fails, naming the source\'s', () => {
-    expect(errorOf(() => new PitrRestore(Testing.chart(), 'Restore', { source: source(), clusterName: 'test-restore', imageName: 'ghcr.io/cloudnative-pg/postgresql:18.1' })))
+    const chart = Testing.chart();
+    expect(errorOf(() => new PitrRestore(chart, 'Restore', { source: source(chart), clusterName: 'test-restore', imageName: 'ghcr.io/cloudnative-pg/postgresql:18.1' })))
       .toMatch(/imageName: must be the source's PostgreSQL major version 17/);
   });
 
   test('a source in another namespace than the chart\'s fails: the plugin reads the ObjectStore in the restore\'s own', () => {
     const chart = new Chart(Testing.app(), 'restore', { namespace: 'restores' });
-    expect(errorOf(() => new PitrRestore(chart, 'Restore', { source: source({ namespace: 'databases' }), clusterName: 'test-restore' })))
+    expect(errorOf(() => new PitrRestore(chart, 'Restore', { source: source(chart, { namespace: 'databases' }), clusterName: 'test-restore' })))
       .toMatch(/source\.namespace: must be this chart's namespace "restores"/);
   });
 });

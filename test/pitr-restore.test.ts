@@ -295,7 +295,7 @@ describe('PitrRestore', () => {
       expectPropError(message, { path: 'test/Restore', prop, value, fix });
     });
 
-    test.each<[string, Partial<PitrRestoreProps>, string, string]>([
+    test.each<[string, (chart: Chart) => Partial<PitrRestoreProps>, string, string]>([
       ['archiving under a clusterName equal to the source\'s server name', { clusterName: 'test', archiveWal: true }, 'archiveServerName (from clusterName)', 'test'],
       ['archiving under an archiveServerName equal to the source\'s server name', { archiveWal: true, archiveServerName: 'test' }, 'archiveServerName', 'test'],
     ])('fails when %s (the restore collision)', (_, props, prop, value) => {
@@ -472,52 +472,57 @@ describe('PitrRestore boundaries', () => {
 });
 
 describe('PitrRestore: every message and default, constructed inside each test', () => {
-  const external = (o: object = {}) => RecoverySource.fromAttributes({ objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/', imageName: 'ghcr.io/cloudnative-pg/postgresql:17.5', ...o });
-  const restoreIn = (namespace: string | undefined, props: Partial<PitrRestoreProps>, id = 'Restore') => {
+  const external = (scope: Chart, o: object = {}) => BackedUpPostgres.fromAttributes(scope, 'Source', { objectStoreName: 's3-store', serverName: 'test', destinationPath: 's3://my-backups/postgres/', imageName: 'ghcr.io/cloudnative-pg/postgresql:17.5', ...o });
+  const restoreIn = (namespace: string | undefined, props: (chart: Chart) => Partial<PitrRestoreProps>, id = 'Restore') => {
     const chart = new Chart(Testing.app(), 'restore', namespace ? { namespace } : {});
-    const restore = new PitrRestore(chart, id, { source: external(), ...props });
+    const given = props(chart);
+    const restore = new PitrRestore(chart, id, { ...given, source: given.source ?? external(chart) });
     return { restore, cluster: find(synthAuthored(chart), 'Cluster') };
   };
   const lineOf = (fn: () => unknown, prop: string) => errorOf(fn).split('\n').map(l => l.trim()).find(l => l.startsWith(`[test/Restore] ${prop}: `));
 
   test('the cluster name defaults to the construct id in lower case, and names the read-write service', () => {
-    const { restore, cluster } = restoreIn('databases', {}, 'ShopRestore');
+    const { restore, cluster } = restoreIn('databases', () => ({}), 'ShopRestore');
     expect(restore.clusterName).toBe('shoprestore');
     expect(restore.readWriteServiceName).toBe('shoprestore-rw');
     expect(cluster.metadata).toEqual({ name: 'shoprestore', namespace: 'databases' });
   });
 
   test('a restore that does not archive WAL has no plugins and no archive server name', () => {
-    const { restore, cluster } = restoreIn('databases', { clusterName: 'test-restore' });
+    const { restore, cluster } = restoreIn('databases', () => ({ clusterName: 'test-restore' }));
     expect(restore.archiveServerName).toBeUndefined();
     expect(cluster.spec.plugins).toBeUndefined();
     expect(Object.keys(cluster.spec).sort()).toEqual(['bootstrap', 'externalClusters', 'imageName', 'instances', 'storage']);
   });
 
-  test.each<[string, Partial<PitrRestoreProps>, string, string]>([
-    ['a source server name that is not a folder', { clusterName: 'test-restore', source: external({ serverName: 'a/b' }) }, 'source.serverName',
+  test.each<[string, (chart: Chart) => Partial<PitrRestoreProps>, string, string]>([
+    ['a source server name that is not a folder', c => ({ clusterName: 'test-restore', source: external(c, { serverName: 'a/b' }) }), 'source.serverName',
       '[test/Restore] source.serverName: must be the folder the source archives into, got "a/b"; use the source cluster\'s name, e.g. "test"'],
-    ['an empty storage class', { clusterName: 'test-restore', storageClass: '' }, 'storageClass',
+    ['an empty storage class', () => ({ clusterName: 'test-restore', storageClass: '' }), 'storageClass',
       '[test/Restore] storageClass: must not be empty, got ""; use a name such as "local-path"'],
-    ['an empty source namespace', { clusterName: 'test-restore', source: external({ namespace: '' }) }, 'source.namespace',
+    ['an empty source namespace', c => ({ clusterName: 'test-restore', source: external(c, { namespace: '' }) }), 'source.namespace',
       '[test/Restore] source.namespace: must not be empty, got ""; use a name such as "databases"'],
-    ['an empty ObjectStore name', { clusterName: 'test-restore', source: external({ objectStoreName: '' }) }, 'source.objectStoreName',
+    ['an empty ObjectStore name', c => ({ clusterName: 'test-restore', source: external(c, { objectStoreName: '' }) }), 'source.objectStoreName',
       '[test/Restore] source.objectStoreName: must not be empty, got ""; use a name such as "s3-store"'],
-    ['an archive server name that is not a folder', { clusterName: 'test-restore', archiveWal: true, archiveServerName: '-x' }, 'archiveServerName',
+    ['an archive server name that is not a folder', () => ({ clusterName: 'test-restore', archiveWal: true, archiveServerName: '-x' }), 'archiveServerName',
       '[test/Restore] archiveServerName: must be a folder name (letters, digits, "-", "_" and "."), got "-x"; use e.g. "test-restore-v2"'],
-    ['a target that is not a RecoveryTarget', { clusterName: 'test-restore', target: 'latest' as never }, 'target',
+    ['a target that is not a RecoveryTarget', () => ({ clusterName: 'test-restore', target: 'latest' as never }), 'target',
       '[test/Restore] target: must be a RecoveryTarget, got "latest"; use e.g. RecoveryTarget.time(new Date("2025-12-27T20:43:00Z")) or RecoveryTarget.latest()'],
   ])('fails with %s, saying exactly what to do', (_, props, prop, line) => {
-    expect(lineOf(() => new PitrRestore(Testing.chart(), 'Restore', { source: external(), ...props } as PitrRestoreProps), prop)).toBe(line);
+    const chart = Testing.chart();
+    const given = props(chart);
+    expect(lineOf(() => new PitrRestore(chart, 'Restore', { ...given, source: given.source ?? external(chart) } as PitrRestoreProps), prop)).toBe(line);
   });
 
   test('fails, naming the construct id, when the cluster name comes from an id that is not one', () => {
-    const message = errorOf(() => new PitrRestore(Testing.chart(), 'Restore_1', { source: external() }));
-    expect(message).toMatch(/^\[test\/Restore_1\] clusterName \(from the construct id\): must be a DNS-1035 label .*got "restore_1"; use "restore-1"$/m);
+    const chart = Testing.chart();
+    const message = errorOf(() => new PitrRestore(chart, 'Restore_1', { source: external(chart) }));
+    expect(message).toMatch(/^\s*\[test\/Restore_1\] clusterName \(from the construct id\): must be a DNS-1035 label .*got "restore_1"; use "restore-1"$/m);
   });
 
   test('an explicit cluster name that is not one is named as clusterName', () => {
-    expect(lineOf(() => new PitrRestore(Testing.chart(), 'Restore', { source: external(), clusterName: 'Restore' }), 'clusterName')).toMatch(/^\[test\/Restore\] clusterName: must be a DNS-1035 label .*got "Restore"; use "restore"$/);
+    const chart = Testing.chart();
+    expect(lineOf(() => new PitrRestore(chart, 'Restore', { source: external(chart), clusterName: 'Restore' }), 'clusterName')).toMatch(/^\[test\/Restore\] clusterName: must be a DNS-1035 label .*got "Restore"; use "restore"$/);
   });
 
   test.each<[string, unknown]>([
@@ -527,24 +532,24 @@ describe('PitrRestore: every message and default, constructed inside each test',
   ])('fails in one line when the source is %s (JavaScript)', (_, source) => {
     const message = errorOf(() => new PitrRestore(Testing.chart(), 'Restore', { source, clusterName: 'test-restore' } as never));
     expect(message.split('\n').filter(l => l.includes('[test/Restore]'))).toHaveLength(1);
-    expect(message).toMatch(/\[test\/Restore\] source: must be a BackedUpPostgres or RecoverySource\.fromAttributes\(\{\.\.\.\}\), got .*; pass the BackedUpPostgres to restore, or RecoverySource\.fromAttributes\(\{ objectStoreName: "s3-store", serverName: "test", destinationPath: "s3:\/\/my-bucket\/postgres\/" \}\)/);
+    expect(message).toMatch(/\[test\/Restore\] source: must be a BackedUpPostgres or BackedUpPostgres\.fromAttributes\(scope, id, \{\.\.\.\}\), got .*; pass the BackedUpPostgres to restore, or BackedUpPostgres\.fromAttributes\(chart, "Source", \{ objectStoreName: "s3-store", serverName: "test", destinationPath: "s3:\/\/my-bucket\/postgres\/" \}\)/);
   });
 
   test('fails in one line when there are no props at all (JavaScript)', () => {
     expect(lineOf(() => new (PitrRestore as any)(Testing.chart(), 'Restore'), 'source'))
-      .toBe('[test/Restore] source: is required; pass the BackedUpPostgres to restore, or RecoverySource.fromAttributes({...})');
+      .toBe('[test/Restore] source: is required; pass the BackedUpPostgres to restore, or BackedUpPostgres.fromAttributes(scope, id, {...})');
   });
 
-  test('RecoverySource.fromAttributes fails in one line when given a string (JavaScript)', () => {
-    expect(errorOf(() => RecoverySource.fromAttributes('s3-store' as never))).toBe(
-      '[RecoverySource.fromAttributes] attrs: must be an object, got "s3-store"; pass { objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" }');
+  test('BackedUpPostgres.fromAttributes fails in one line when given a string (JavaScript)', () => {
+    expect(errorOf(() => BackedUpPostgres.fromAttributes(Testing.chart(), 'Source', 's3-store' as never))).toBe(
+      '[BackedUpPostgres.fromAttributes] attrs: must be an object, got "s3-store"; pass { objectStoreName: "s3-store", serverName: "test", destinationPath: "s3://my-bucket/postgres/" }');
   });
 
   test.each([
     ['a registry with a port, and a major alone', 'registry.local:5000/postgresql:17', 'registry.local:5000/postgresql:17.6'],
     ['a registry with a port, and a minor', 'registry.local:5000/postgresql:17.5', 'registry.local:5000/postgresql:17'],
   ])('reads the major from the tag, not the registry port: %s', (_, sourceImage, imageName) => {
-    const { cluster } = restoreIn('databases', { clusterName: 'test-restore', source: external({ imageName: sourceImage }), imageName });
+    const { cluster } = restoreIn('databases', c => ({ clusterName: 'test-restore', source: external(c, { imageName: sourceImage }), imageName }));
     expect(cluster.spec.imageName).toBe(imageName);
   });
 
@@ -552,11 +557,12 @@ describe('PitrRestore: every message and default, constructed inside each test',
     ['a two-digit major alone', 'ghcr.io/cloudnative-pg/postgresql:17', 'ghcr.io/cloudnative-pg/postgresql:18.1', '17'],
     ['a registry with a port', 'registry.local:5000/postgresql:16', 'registry.local:5000/postgresql:17', '16'],
   ])('fails when the major differs from the source\'s, given as %s', (_, sourceImage, imageName, major) => {
-    expect(lineOf(() => new PitrRestore(Testing.chart(), 'Restore', { source: external({ imageName: sourceImage }), clusterName: 'test-restore', imageName }), 'imageName'))
+    const chart = Testing.chart();
+    expect(lineOf(() => new PitrRestore(chart, 'Restore', { source: external(chart, { imageName: sourceImage }), clusterName: 'test-restore', imageName }), 'imageName'))
       .toBe(`[test/Restore] imageName: must be the source's PostgreSQL major version ${major} (a base backup restores only into the same major), got ${JSON.stringify(imageName)}; use ${JSON.stringify(sourceImage)}, or leave imageName out`);
   });
 
-  test('a BackedUpPostgres of another app is not taken for an existing ObjectStore: use RecoverySource.fromAttributes', () => {
+  test('a BackedUpPostgres of another app is not taken for an existing ObjectStore: use BackedUpPostgres.fromAttributes', () => {
     // GIVEN the source database in one app, the restore in another
     const source = backedUp(new Chart(Testing.app(), 'database', { namespace: 'databases' }), 'Postgres', { clusterName: 'test' });
     const app = Testing.app();
