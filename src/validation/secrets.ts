@@ -121,9 +121,10 @@ function checkSecretValues(ctx: ValidationContext, severity: Severity, e: Entry,
 
 /**
  * Every string of an object, visited once; keys of `data` in Secrets are left to `checkSecretValues`. The path of
- * a node is kept as its segments and joined only for a finding.
+ * a node is kept as its segments and joined only for a finding. With `names`, the same walk collects the Secrets
+ * the object's `spec` references (what `referencedSecrets` finds).
  */
-function checkStrings(ctx: ValidationContext, severity: Severity, e: Entry): void {
+function checkStrings(ctx: ValidationContext, severity: Severity, e: Entry, names?: Set<string>): void {
   const reported = new Set<string>();
   const segments: (string | number)[] = [];
   const report = (path: string, problem: string, fix: string) => {
@@ -132,9 +133,11 @@ function checkStrings(ctx: ValidationContext, severity: Severity, e: Entry): voi
     ctx.report(e, severity, path, problem, fix);
   };
   const pathOf = (...more: string[]): string => [...segments, ...more].reduce<string>((p, s) => joinPath(p, s), '');
-  const visit = (node: unknown, inEnv: boolean): void => {
+  const visit = (node: unknown, inEnv: boolean, key: string | undefined, collect: boolean): void => {
     if (segments.length > 101) return;
     if (typeof node === 'string') {
+      // `serverTLSSecret: "name"`, `secretName: "name"`
+      if (collect && key && (key.endsWith('Secret') || key === 'secretName')) names!.add(node);
       const problem = node.length <= 1024 * 1024 ? credentialIn(node) : undefined;
       if (problem) report(pathOf(), problem, `reference a Secret instead (for an endpoint: credentials in the object store's s3Credentials/azureCredentials); ${ACCEPT}`);
       return;
@@ -143,35 +146,39 @@ function checkStrings(ctx: ValidationContext, severity: Severity, e: Entry): voi
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         segments.push(i);
-        visit(node[i], false);
+        visit(node[i], false, undefined, collect);
         segments.pop();
       }
       return;
     }
     const o = node as Obj;
+    if (collect && typeof o.name === 'string' && o.name) {
+      if (key && SECRET_KEY.test(key)) names!.add(o.name);
+      if (typeof o.key === 'string' && Object.keys(o).every(k => k === 'name' || k === 'key' || k === 'optional')) names!.add(o.name);
+    }
     if (inEnv && typeof o.name === 'string' && typeof o.value === 'string' && CREDENTIAL_ENV.test(o.name) && isLiteral(o.value)) {
       report(pathOf('value'), `env ${show(o.name)} has a literal value: a credential in plain text`,
         `use valueFrom: { secretKeyRef: { name: "…", key: "…" } }; ${ACCEPT}`);
     }
-    for (const k of Object.keys(o)) child(k, o[k]);
+    for (const k of Object.keys(o)) child(k, o[k], collect);
   };
-  const child = (k: string, v: unknown): void => {
+  const child = (k: string, v: unknown, collect: boolean): void => {
     if (typeof v !== 'string' && (v === null || typeof v !== 'object')) return;
     segments.push(k);
     if (k === 'env' && Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         segments.push(i);
-        visit(v[i], true);
+        visit(v[i], true, undefined, collect);
         segments.pop();
       }
     } else {
-      visit(v, false);
+      visit(v, false, k, collect);
     }
     segments.pop();
   };
   for (const k of Object.keys(e.doc)) {
     if (e.kind === 'Secret' && e.group === '' && (k === 'data' || k === 'stringData')) continue;
-    child(k, e.doc[k]);
+    child(k, e.doc[k], names !== undefined && k === 'spec');
   }
 }
 
@@ -179,14 +186,27 @@ function checkStrings(ctx: ValidationContext, severity: Severity, e: Entry): voi
 export function checkPlaintextSecrets(ctx: ValidationContext): void {
   const severity = ctx.options.plaintextSecrets;
   if (severity === undefined) return;
+  // One walk per object finds its plaintext strings and, for a CNPG or plugin object, the Secrets it references;
+  // Secrets (never referrers) are checked after every referrer is known, so their message can name the first one.
   const referrers = new Map<string, Entry>();
+  const secrets: Entry[] = [];
   for (const e of ctx.entries) {
-    if (e.trusted || (e.group !== CNPG_GROUP && e.group !== PLUGIN_GROUP)) continue;
-    for (const name of referencedSecrets(e.doc)) if (!referrers.has(`${e.namespace}/${name}`)) referrers.set(`${e.namespace}/${name}`, e);
+    if (e.trusted) continue;
+    if (e.kind === 'Secret' && e.group === '') {
+      secrets.push(e);
+      continue;
+    }
+    const names = e.group === CNPG_GROUP || e.group === PLUGIN_GROUP ? new Set<string>() : undefined;
+    if (isUnsafeAccepted(e)) {
+      for (const name of names ? referencedSecrets(e.doc) : []) names!.add(name);
+    } else {
+      checkStrings(ctx, severity, e, names);
+    }
+    for (const name of names ?? []) if (!referrers.has(`${e.namespace}/${name}`)) referrers.set(`${e.namespace}/${name}`, e);
   }
-  for (const e of ctx.entries) {
-    if (e.trusted || isUnsafeAccepted(e)) continue;
-    if (e.kind === 'Secret' && e.group === '') checkSecretValues(ctx, severity, e, referrers);
+  for (const e of secrets) {
+    if (isUnsafeAccepted(e)) continue;
+    checkSecretValues(ctx, severity, e, referrers);
     checkStrings(ctx, severity, e);
   }
 }
