@@ -73,32 +73,6 @@ function isLiteral(value: string): boolean {
 /** A key that names a Secret object: `secret`, `*Secret`, `*SecretKeyRef`, `*SecretRef` (any case). */
 const SECRET_KEY = /secret(?:KeyRef|Ref)?$/i;
 
-/** Names of the Secrets a CNPG or plugin object references: `secret`, `*Secret`, `secretKeyRef`, `{ name, key }`. */
-function referencedSecrets(doc: unknown): Set<string> {
-  const names = new Set<string>();
-  const visit = (node: unknown, key: string | undefined): void => {
-    if (typeof node === 'string') {
-      // `serverTLSSecret: "name"`, `secretName: "name"`
-      if (key && (key.endsWith('Secret') || key === 'secretName')) names.add(node);
-      return;
-    }
-    if (node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item, undefined);
-      return;
-    }
-    const o = node as Obj;
-    const name = o.name;
-    if (typeof name === 'string' && name) {
-      if (key && SECRET_KEY.test(key)) names.add(name);
-      if (typeof o.key === 'string' && Object.keys(o).every(k => k === 'name' || k === 'key' || k === 'optional')) names.add(name);
-    }
-    for (const k of Object.keys(o)) visit(o[k], k);
-  };
-  visit(isObj(doc) ? (doc as Record<string, unknown>).spec : undefined, undefined);
-  return names;
-}
-
 function isUnsafeAccepted(e: Entry): boolean {
   const annotations = isObj(e.doc.metadata) ? e.doc.metadata.annotations : undefined;
   return isObj(annotations) && UNSAFE_PLAINTEXT_ANNOTATION in annotations;
@@ -122,13 +96,14 @@ function checkSecretValues(ctx: ValidationContext, severity: Severity, e: Entry,
 /**
  * Every string of an object, visited once; keys of `data` in Secrets are left to `checkSecretValues`. The path of
  * a node is kept as its segments and joined only for a finding. With `names`, the same walk collects the Secrets
- * the object's `spec` references (what `referencedSecrets` finds).
+ * the object's `spec` references: `secret`, `*Secret`, `secretKeyRef`, `{ name, key }`. An object annotated
+ * `unsafe-plaintext` is walked only for those names (`reportFindings` false).
  */
-function checkStrings(ctx: ValidationContext, severity: Severity, e: Entry, names?: Set<string>): void {
+function checkStrings(ctx: ValidationContext, severity: Severity, e: Entry, names?: Set<string>, reportFindings = true): void {
   const reported = new Set<string>();
   const segments: (string | number)[] = [];
   const report = (path: string, problem: string, fix: string) => {
-    if (reported.size >= 5 || reported.has(path)) return;
+    if (!reportFindings || reported.size >= 5 || reported.has(path)) return;
     reported.add(path);
     ctx.report(e, severity, path, problem, fix);
   };
@@ -197,11 +172,8 @@ export function checkPlaintextSecrets(ctx: ValidationContext): void {
       continue;
     }
     const names = e.group === CNPG_GROUP || e.group === PLUGIN_GROUP ? new Set<string>() : undefined;
-    if (isUnsafeAccepted(e)) {
-      for (const name of names ? referencedSecrets(e.doc) : []) names!.add(name);
-    } else {
-      checkStrings(ctx, severity, e, names);
-    }
+    const accepted = isUnsafeAccepted(e);
+    if (!accepted || names) checkStrings(ctx, severity, e, names, !accepted);
     for (const name of names ?? []) if (!referrers.has(`${e.namespace}/${name}`)) referrers.set(`${e.namespace}/${name}`, e);
   }
   for (const e of secrets) {
