@@ -109,3 +109,16 @@ export function withField(doc: Manifest, path: string, value: unknown): Manifest
   else node[keys[keys.length - 1]] = value;
   return copy;
 }
+
+/** mulberry32: a small seeded generator, so that a failure can be replayed. */
+/* eslint-disable no-bitwise */
+export function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+/* eslint-enable no-bitwise */
