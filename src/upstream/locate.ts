@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import type * as ChildProcess from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -222,6 +222,8 @@ type Download = { readonly text: string } | { readonly failure: string };
 
 function download(url: string): Download {
   // Constructs are synchronous, so the download runs in a child process (as cdk8s Include does).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawnSync } = require('child_process') as typeof ChildProcess; // loaded only to download
   const result = spawnSync(process.execPath, [downloadWorker(), url], { maxBuffer: MAX_MANIFEST_BYTES, timeout: 120_000 });
   if (result.status === 0 && result.stdout?.length) {
     try {

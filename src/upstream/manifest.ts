@@ -1,4 +1,4 @@
-import * as yaml from 'js-yaml';
+import type * as JsYaml from 'js-yaml';
 import { findRelease, UpstreamComponent, UpstreamRelease } from './catalog';
 import { parsedPath, requireDerived } from './derived';
 import { LocatedManifest, locateManifest } from './locate';
@@ -29,6 +29,9 @@ const parsed = new Map<string, readonly Manifest[]>();
 
 /** Parses YAML documents the way Kubernetes reads them (core schema: timestamps stay strings). */
 export function parseYamlDocuments(text: string): Manifest[] {
+  // Loaded here, not at the top: the catalog's releases are read from derived/parsed without it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const yaml = require('js-yaml') as typeof JsYaml;
   return yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA })
     .filter((d): d is Manifest => d !== null && d !== undefined && typeof d === 'object');
 }

@@ -13,7 +13,7 @@
  * afford. Bounded: nesting depth, merge keys, alias expansion and document count are capped, and every failure is
  * one line naming the source.
  */
-import * as jsyaml from 'js-yaml';
+import type * as JsYaml from 'js-yaml';
 import { readPlainBlockYaml } from './plain-block-yaml';
 import { goNumber, isBoolWord, isNullWord, mayBeNumber, SPECIAL_FLOATS, TRUE_WORDS } from './yaml-scalars';
 
@@ -49,28 +49,6 @@ const DEFAULT_MAX_DEPTH = 100;
 const DEFAULT_MAX_DOCUMENTS = 100_000;
 const MAX_MERGE_KEYS = 10_000;
 
-const boolType = new jsyaml.Type('tag:yaml.org,2002:bool', {
-  kind: 'scalar',
-  resolve: isBoolWord,
-  construct: (data: string) => TRUE_WORDS.has(data),
-});
-
-const nullType = new jsyaml.Type('tag:yaml.org,2002:null', {
-  kind: 'scalar',
-  resolve: isNullWord,
-  construct: () => null,
-});
-
-/** Numbers; a special float resolves too, so that it fails with a clear message instead of becoming text. */
-const numberType = new jsyaml.Type('tag:yaml.org,2002:float', {
-  kind: 'scalar',
-  resolve: (data: string | null) => data !== null && mayBeNumber(data) && (SPECIAL_FLOATS.has(data) || goNumber(data) !== undefined),
-  construct: (data: string) => {
-    if (SPECIAL_FLOATS.has(data)) throw new NonJsonNumber(data);
-    return goNumber(data);
-  },
-});
-
 /** `.inf`/`.nan`: a value JSON cannot carry (sigs.k8s.io/yaml fails to convert it). */
 class NonJsonNumber extends Error {
   constructor(public readonly text: string) {
@@ -78,19 +56,51 @@ class NonJsonNumber extends Error {
   }
 }
 
-// js-yaml exports its built-in types at runtime; its type definitions leave them out.
-const builtInTypes = (jsyaml as unknown as { types: Record<'merge' | 'int' | 'binary', jsyaml.Type> }).types;
+/** js-yaml with the Kubernetes schema, loaded on first use: most texts never need it (plain-block-yaml.ts). */
+interface LoadedJsYaml {
+  readonly jsyaml: typeof JsYaml;
+  readonly schema: JsYaml.Schema;
+}
+let loaded: LoadedJsYaml | undefined;
 
-/** Only the tags go-yaml v2 applies to untyped plain scalars, plus the explicit tags of the core schema. */
-const KUBERNETES_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
-  implicit: [nullType, boolType, numberType, builtInTypes.merge],
-  explicit: [builtInTypes.int, builtInTypes.binary],
-});
+function loadJsYaml(): LoadedJsYaml {
+  if (loaded) return loaded;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const jsyaml = require('js-yaml') as typeof JsYaml;
+  const boolType = new jsyaml.Type('tag:yaml.org,2002:bool', {
+    kind: 'scalar',
+    resolve: isBoolWord,
+    construct: (data: string) => TRUE_WORDS.has(data),
+  });
+  const nullType = new jsyaml.Type('tag:yaml.org,2002:null', {
+    kind: 'scalar',
+    resolve: isNullWord,
+    construct: () => null,
+  });
+  // Numbers; a special float resolves too, so that it fails with a clear message instead of becoming text.
+  const numberType = new jsyaml.Type('tag:yaml.org,2002:float', {
+    kind: 'scalar',
+    resolve: (data: string | null) => data !== null && mayBeNumber(data) && (SPECIAL_FLOATS.has(data) || goNumber(data) !== undefined),
+    construct: (data: string) => {
+      if (SPECIAL_FLOATS.has(data)) throw new NonJsonNumber(data);
+      return goNumber(data);
+    },
+  });
+  // js-yaml exports its built-in types at runtime; its type definitions leave them out.
+  const builtInTypes = (jsyaml as unknown as { types: Record<'merge' | 'int' | 'binary', JsYaml.Type> }).types;
+  // Only the tags go-yaml v2 applies to untyped plain scalars, plus the explicit tags of the core schema.
+  const schema = jsyaml.FAILSAFE_SCHEMA.extend({
+    implicit: [nullType, boolType, numberType, builtInTypes.merge],
+    explicit: [builtInTypes.int, builtInTypes.binary],
+  });
+  loaded = { jsyaml, schema };
+  return loaded;
+}
 
 /** A js-yaml error as one line: reason and position, without the code excerpt. */
-function oneLine(e: unknown): string {
+function oneLine(e: unknown, jsyaml: typeof JsYaml): string {
   if (e instanceof jsyaml.YAMLException) {
-    const mark = (e as jsyaml.YAMLException & { mark?: { line: number; column: number } }).mark;
+    const mark = (e as JsYaml.YAMLException & { mark?: { line: number; column: number } }).mark;
     return mark ? `${e.reason} at line ${mark.line + 1}, column ${mark.column + 1}` : e.reason;
   }
   if (e instanceof RangeError) return 'nesting too deep to read';
@@ -165,21 +175,22 @@ export function parseYamlDocuments(text: string, source: string, limits: YamlRea
  * leaves to it. Exported for the tests that hold the two readers equal.
  */
 export function readWithJsYaml(text: string, source: string, resolved: Required<YamlReaderLimits>): unknown[] {
+  const { jsyaml, schema } = loadJsYaml();
   const docs: unknown[] = [];
   try {
     jsyaml.loadAll(text, doc => {
       if (docs.length >= resolved.maxDocuments) throw new YamlInputError(`${source}: more than ${resolved.maxDocuments} documents`);
       docs.push(doc);
     }, {
-      schema: KUBERNETES_SCHEMA,
+      schema,
       filename: source,
       maxDepth: resolved.maxDepth,
       maxTotalMergeKeys: MAX_MERGE_KEYS,
-    } as jsyaml.LoadOptions);
+    } as JsYaml.LoadOptions);
   } catch (e) {
     if (e instanceof YamlInputError) throw e;
     if (e instanceof NonJsonNumber) throw new YamlInputError(`${source}: ${e.message}`);
-    const reason = oneLine(e);
+    const reason = oneLine(e, jsyaml);
     throw new YamlInputError(`${source}: ${/nesting exceeded maxDepth/.test(reason) ? `nesting deeper than ${resolved.maxDepth} levels` : `cannot parse: ${reason}`}`);
   }
   // An alias is `*` and a name; without one, no node is shared and there is nothing to expand.
