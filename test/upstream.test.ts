@@ -397,6 +397,9 @@ describe('include', () => {
     // THEN
     expect(a.docs).toBe(b.docs);
     expect(Object.isFrozen(a.docs)).toBe(true);
+    // AND frozen all the way down, arrays and their items included
+    const versions = (crdsOf(a)[0].spec as { versions: Array<{ schema: object }> }).versions;
+    expect([versions, versions[0], versions[0].schema].map(n => Object.isFrozen(n))).toEqual([true, true, true]);
   });
 
   test('crdsOf and imagesOf read the install', () => {

@@ -46,9 +46,13 @@ function parseVerified(sha256: string, text: string): Manifest[] {
 
 /** Freezes a parsed document tree: upstream documents are shared by every construct that includes them. */
 function deepFreeze<T>(node: T): T {
-  if (node && typeof node === 'object' && !Object.isFrozen(node)) {
-    Object.freeze(node);
-    for (const v of Object.values(node)) deepFreeze(v);
+  if (typeof node !== 'object' || node === null || Object.isFrozen(node)) return node;
+  Object.freeze(node);
+  // Indexes and for-in: no array of values per node (a release holds about 100,000 nodes).
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) deepFreeze(node[i]);
+  } else {
+    for (const key in node) deepFreeze((node as Record<string, unknown>)[key]);
   }
   return node;
 }

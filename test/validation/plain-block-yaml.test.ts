@@ -113,7 +113,8 @@ describe('readPlainBlockYaml', () => {
 
   // Characters that change how YAML reads a line, and words that change what a scalar means.
   const SIGNIFICANT = [' ', '  ', '\n', ':', ': ', '-', '- ', '#', ' #', '"', '\'', '[', ']', '{', '}', '[]', '{}', '&a ', '*a', '!', '|', '>', '?', ',', '%', '@', '`',
-    '~', 'y', 'on', 'no', '0', '07', '0x', '.', '.inf', '<<', '---', '...', '\\', '\t', 'null', '1e3', '_', '+', '__proto__'];
+    '~', 'y', 'on', 'no', '0', '07', '0x', '.', '.inf', '<<', '---', '...', '\\', '\t', 'null', '1e3', '_', '+', '__proto__',
+    '\u00a0', 'é', '\r'];
 
   function mutate(text: string, next: () => number): string {
     const lines = text.split('\n');
