@@ -258,7 +258,7 @@ export function checkCelRules(ctx: ValidationContext): void {
     if (entry.trusted) continue;
     const component = componentOfGroup(entry.group);
     if (!component) continue;
-    const lookup = lookupCrd(component, ctx.options.versions[component], entry.group, entry.kind, entry.version);
+    const lookup = entry.crd ?? lookupCrd(component, ctx.options.versions[component], entry.group, entry.kind, entry.version);
     if (lookup.status !== 'found') continue;
     const tree = treeFor(lookup.crd);
     if (tree) walk(ctx, entry, tree, entry.doc, UNCONVERTED, '');

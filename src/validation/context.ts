@@ -82,19 +82,22 @@ class Index2<T> {
     return this.outer.get(a)?.get(b);
   }
 
-  public getOrAdd(a: string, b: string, create: () => T): T {
+  /** The entries under `a`, by `b` (created when absent). */
+  public row(a: string): Map<string, T> {
     let inner = this.outer.get(a);
     if (!inner) {
       inner = new Map();
       this.outer.set(a, inner);
     }
-    let value = inner.get(b);
-    if (value === undefined) {
-      value = create();
-      inner.set(b, value);
-    }
-    return value;
+    return inner;
   }
+}
+
+/** Appends to the list under `key`, creating it (no closure or key string per call: called for every entry). */
+function push<T>(lists: Map<string, T[]>, key: string, item: T): void {
+  const list = lists.get(key);
+  if (list) list.push(item);
+  else lists.set(key, [item]);
 }
 
 /** The set under validation: its objects indexed by kind, namespace and name, and the findings so far. */
@@ -110,15 +113,14 @@ export class ValidationContext {
 
   constructor(public readonly entries: readonly Entry[], public readonly options: ResolvedOptions) {
     for (const e of entries) {
-      if (!e.trusted) {
-        const list = this.untrustedByKind.get(e.kind);
-        if (list) list.push(e);
-        else this.untrustedByKind.set(e.kind, [e]);
-      }
+      if (!e.trusted) push(this.untrustedByKind, e.kind, e);
       if (!e.name) continue;
-      this.index.getOrAdd(e.kind, e.namespace, () => new Map()).set(e.name, e);
-      this.byKindAndName.getOrAdd(e.kind, e.name, () => []).push(e);
-      this.byKindAndNamespace.getOrAdd(e.kind, e.namespace, () => []).push(e);
+      const byNamespace = this.index.row(e.kind);
+      const names = byNamespace.get(e.namespace);
+      if (names) names.set(e.name, e);
+      else byNamespace.set(e.namespace, new Map([[e.name, e]]));
+      push(this.byKindAndName.row(e.kind), e.name, e);
+      push(this.byKindAndNamespace.row(e.kind), e.namespace, e);
     }
   }
 
@@ -126,7 +128,13 @@ export class ValidationContext {
   public untrusted(kind: string, group?: string): Entry[] {
     const ofKind = this.untrustedByKind.get(kind) ?? [];
     if (group === undefined) return ofKind;
-    return this.untrustedByKindAndGroup.getOrAdd(kind, group, () => ofKind.filter(e => e.group === group));
+    const byGroup = this.untrustedByKindAndGroup.row(kind);
+    let ofGroup = byGroup.get(group);
+    if (!ofGroup) {
+      ofGroup = ofKind.filter(e => e.group === group);
+      byGroup.set(group, ofGroup);
+    }
+    return ofGroup;
   }
 
   public find(kind: string, namespace: string, name: string): Entry | undefined {

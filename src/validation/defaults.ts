@@ -90,6 +90,28 @@ function copyJson(value: unknown): unknown {
   return value === null || typeof value !== 'object' ? value : JSON.parse(JSON.stringify(value));
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Per schema node: its default with the defaults inside it applied, computed once and shared (frozen). */
+const filledDefaults = new WeakMap<DefaultingNode, unknown>();
+
+/** The value an absent (or pruned-null) property takes: the schema's default, itself defaulted. */
+function filledDefault(node: DefaultingNode): unknown {
+  if (node.default === null || typeof node.default !== 'object') return defaultNode(node.default, node);
+  let filled = filledDefaults.get(node);
+  if (filled === undefined) {
+    filled = deepFreeze(defaultNode(copyJson(node.default), node));
+    filledDefaults.set(node, filled);
+  }
+  return filled;
+}
+
 function defaultNode(value: unknown, node: DefaultingNode): unknown {
   if (!node.active) return value;
   if (Array.isArray(value)) {
@@ -118,7 +140,7 @@ function defaultNode(value: unknown, node: DefaultingNode): unknown {
     if (prop) {
       if (current === null && !prop.nullable) {
         // Pruned, or replaced by the default.
-        set(key, prop.hasDefault ? defaultNode(copyJson(prop.default), prop) : undefined);
+        set(key, prop.hasDefault ? filledDefault(prop) : undefined);
       } else if (prop.active && current !== null && typeof current === 'object') {
         const next = defaultNode(current, prop);
         if (next !== current) set(key, next);
@@ -130,7 +152,7 @@ function defaultNode(value: unknown, node: DefaultingNode): unknown {
   }
   for (const [key, prop] of node.defaulted) {
     // `undefined` is what a construct's unset prop leaves behind: absent, as in JSON.
-    if (value[key] === undefined) set(key, defaultNode(copyJson(prop.default), prop));
+    if (value[key] === undefined) set(key, filledDefault(prop));
   }
   return out ?? value;
 }
