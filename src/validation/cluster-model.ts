@@ -33,19 +33,27 @@ export function pluginsOf(entry: Entry): PluginUse[] {
 function readPlugins(entry: Entry): PluginUse[] {
   const list = clusterSpec(entry).plugins;
   if (!Array.isArray(list)) return [];
-  return list.flatMap((p, i) => isObj(p) ? [{
-    plugin: p,
-    path: `spec.plugins[${i}]`,
-    name: str(p.name),
-    parameters: isObj(p.parameters) ? p.parameters : undefined,
-    enabled: p.enabled !== false,
-    isWALArchiver: p.isWALArchiver === true,
-  }] : []);
+  const plugins: PluginUse[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const p: unknown = list[i];
+    if (!isObj(p)) continue;
+    plugins.push({
+      plugin: p,
+      path: `spec.plugins[${i}]`,
+      name: str(p.name),
+      parameters: isObj(p.parameters) ? p.parameters : undefined,
+      enabled: p.enabled !== false,
+      isWALArchiver: p.isWALArchiver === true,
+    });
+  }
+  return plugins;
 }
 
 /** The enabled barman-cloud plugin entry that archives WAL, if any. */
 export function barmanArchiver(entry: Entry): PluginUse | undefined {
-  return pluginsOf(entry).find(p => p.name === BARMAN_PLUGIN_NAME && p.enabled && p.isWALArchiver);
+  // A loop, not `find` with a closure: asked several times for every Cluster of a set.
+  for (const p of pluginsOf(entry)) if (p.name === BARMAN_PLUGIN_NAME && p.enabled && p.isWALArchiver) return p;
+  return undefined;
 }
 
 export interface ExternalClusterUse {
@@ -68,7 +76,12 @@ export function externalClustersOf(entry: Entry): ExternalClusterUse[] {
 function readExternalClusters(entry: Entry): ExternalClusterUse[] {
   const list = clusterSpec(entry).externalClusters;
   if (!Array.isArray(list)) return [];
-  return list.flatMap((c, i) => isObj(c) ? [{ cluster: c, index: i, path: `spec.externalClusters[${i}]`, name: str(c.name) }] : []);
+  const clusters: ExternalClusterUse[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const c: unknown = list[i];
+    if (isObj(c)) clusters.push({ cluster: c, index: i, path: `spec.externalClusters[${i}]`, name: str(c.name) });
+  }
+  return clusters;
 }
 
 /** The recovery bootstrap section, when the cluster bootstraps by recovery. */

@@ -47,12 +47,17 @@ export function refKey(kind: string, namespace: string, name: string): string {
  */
 export function has(ctx: { readonly options: ResolvedOptions }, component: UpstreamComponent, featureId: string): boolean {
   const v = ctx.options.versions[component];
-  // Asked for every Cluster of a set, with a handful of distinct questions: answers by release, then feature.
-  const key = `${component}@${v}`;
-  let answers = featureAnswers.get(key);
+  // Asked for every Cluster of a set, with a handful of distinct questions: answers by component, release, then
+  // feature (nested, so that no key string is built per question).
+  let releases = featureAnswers.get(component);
+  if (!releases) {
+    releases = new Map();
+    featureAnswers.set(component, releases);
+  }
+  let answers = releases.get(v);
   if (!answers) {
     answers = new Map();
-    featureAnswers.set(key, answers);
+    releases.set(v, answers);
   }
   let answer = answers.get(featureId);
   if (answer === undefined) {
@@ -62,7 +67,7 @@ export function has(ctx: { readonly options: ResolvedOptions }, component: Upstr
   }
   return answer;
 }
-const featureAnswers = new Map<string, Map<string, boolean>>();
+const featureAnswers = new Map<UpstreamComponent, Map<string, Map<string, boolean>>>();
 
 /** Validates a requested version against the catalog, so that a typo fails with the list of supported ones. */
 export function resolveVersion(component: UpstreamComponent, version: string | undefined): string {
@@ -105,8 +110,9 @@ export class ValidationContext {
   public readonly findings: Finding[] = [];
   /** Kind → namespace → name → the last entry with them (as a later object replaces an earlier one on apply). */
   private readonly index = new Index2<Map<string, Entry>>();
-  private readonly byKindAndName = new Index2<Entry[]>();
-  private readonly byKindAndNamespace = new Index2<Entry[]>();
+  /** For messages about references that do not resolve: built at the first such question. */
+  private byKindAndName?: Index2<Entry[]>;
+  private byKindAndNamespace?: Index2<Entry[]>;
   /** Untrusted entries by kind (in input order), and by kind and group once asked. */
   private readonly untrustedByKind = new Map<string, Entry[]>();
   private readonly untrustedByKindAndGroup = new Index2<Entry[]>();
@@ -119,8 +125,6 @@ export class ValidationContext {
       const names = byNamespace.get(e.namespace);
       if (names) names.set(e.name, e);
       else byNamespace.set(e.namespace, new Map([[e.name, e]]));
-      push(this.byKindAndName.row(e.kind), e.name, e);
-      push(this.byKindAndNamespace.row(e.kind), e.namespace, e);
     }
   }
 
@@ -143,12 +147,26 @@ export class ValidationContext {
 
   /** Objects of that kind and name in namespaces other than the given one (to explain a namespace mismatch). */
   public elsewhere(kind: string, namespace: string, name: string): Entry[] {
-    return (this.byKindAndName.get(kind, name) ?? []).filter(e => e.namespace !== namespace);
+    return (this.namedIndexes().byName.get(kind, name) ?? []).filter(e => e.namespace !== namespace);
   }
 
   /** Objects of that kind in the namespace (to tell a mistyped name from an object outside the set). */
   public inNamespace(kind: string, namespace: string): Entry[] {
-    return this.byKindAndNamespace.get(kind, namespace) ?? [];
+    return this.namedIndexes().byNamespace.get(kind, namespace) ?? [];
+  }
+
+  /** Named entries by kind and name, and by kind and namespace (in input order). */
+  private namedIndexes(): { byName: Index2<Entry[]>; byNamespace: Index2<Entry[]> } {
+    if (!this.byKindAndName || !this.byKindAndNamespace) {
+      this.byKindAndName = new Index2();
+      this.byKindAndNamespace = new Index2();
+      for (const e of this.entries) {
+        if (!e.name) continue;
+        push(this.byKindAndName.row(e.kind), e.name, e);
+        push(this.byKindAndNamespace.row(e.kind), e.namespace, e);
+      }
+    }
+    return { byName: this.byKindAndName, byNamespace: this.byKindAndNamespace };
   }
 
   public isExternal(kind: string, namespace: string, name: string): boolean {

@@ -22,7 +22,9 @@ interface ArchiveFolder {
 }
 
 function normalisePath(path: string): string {
-  return path.trim().replace(/\/+$/, '');
+  const trimmed = path.trim();
+  // Asked for every archiving cluster: the replace only when there is a trailing slash to drop.
+  return trimmed.endsWith('/') ? trimmed.replace(/\/+$/, '') : trimmed;
 }
 
 function pluginFolder(ctx: ValidationContext, cluster: Entry, objectName: string, serverName: string): ArchiveFolder {

@@ -449,5 +449,6 @@ export function checkWebhookRules(ctx: ValidationContext): void {
     checkPostgresParameters(ctx, e);
     checkInTreeCredentials(ctx, e);
   }
-  for (const e of [...ctx.untrusted('Backup', CNPG_GROUP), ...ctx.untrusted('ScheduledBackup', CNPG_GROUP)]) checkBackupMethod(ctx, e);
+  for (const e of ctx.untrusted('Backup', CNPG_GROUP)) checkBackupMethod(ctx, e);
+  for (const e of ctx.untrusted('ScheduledBackup', CNPG_GROUP)) checkBackupMethod(ctx, e);
 }
