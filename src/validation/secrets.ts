@@ -97,98 +97,64 @@ function checkSecretValues(ctx: ValidationContext, severity: Severity, e: Entry,
  * Every string of an object, visited once; keys of `data` in Secrets are left to `checkSecretValues`. The path of
  * a node is kept as its segments and joined only for a finding. With `names`, the same walk collects the Secrets
  * the object's `spec` references: `secret`, `*Secret`, `secretKeyRef`, `{ name, key }`. An object annotated
- * `unsafe-plaintext` is walked only for those names (`reportFindings` false). One walker per object, with methods
- * rather than closures: it runs for every object of a set.
+ * `unsafe-plaintext` is walked only for those names (`reportFindings` false).
  */
-class StringWalk {
-  private readonly segments: (string | number)[] = [];
-  /** Paths reported so far (at most 5 per object); created at the first finding. */
-  private reported?: Set<string>;
-
-  constructor(
-    private readonly ctx: ValidationContext,
-    private readonly severity: Severity,
-    private readonly e: Entry,
-    private readonly names: Set<string> | undefined,
-    private readonly reportFindings: boolean,
-  ) {}
-
-  public run(): void {
-    const doc = this.e.doc;
-    const isSecret = this.e.kind === 'Secret' && this.e.group === '';
-    for (const k of Object.keys(doc)) {
-      if (isSecret && (k === 'data' || k === 'stringData')) continue;
-      this.child(k, doc[k], this.names !== undefined && k === 'spec');
-    }
-  }
-
-  private report(path: string, problem: string, fix: string): void {
-    this.reported ??= new Set();
-    if (!this.reportFindings || this.reported.size >= 5 || this.reported.has(path)) return;
-    this.reported.add(path);
-    this.ctx.report(this.e, this.severity, path, problem, fix);
-  }
-
-  private pathOf(more?: string): string {
-    let path = this.segments.reduce<string>((p, s) => joinPath(p, s), '');
-    if (more !== undefined) path = joinPath(path, more);
-    return path;
-  }
-
-  private visit(node: unknown, inEnv: boolean, key: string | undefined, collect: boolean): void {
-    if (this.segments.length > 101) return;
+function checkStrings(ctx: ValidationContext, severity: Severity, e: Entry, names?: Set<string>, reportFindings = true): void {
+  const reported = new Set<string>();
+  const segments: (string | number)[] = [];
+  const report = (path: string, problem: string, fix: string) => {
+    if (!reportFindings || reported.size >= 5 || reported.has(path)) return;
+    reported.add(path);
+    ctx.report(e, severity, path, problem, fix);
+  };
+  const pathOf = (...more: string[]): string => [...segments, ...more].reduce<string>((p, s) => joinPath(p, s), '');
+  const visit = (node: unknown, inEnv: boolean, key: string | undefined, collect: boolean): void => {
+    if (segments.length > 101) return;
     if (typeof node === 'string') {
       // `serverTLSSecret: "name"`, `secretName: "name"`
-      if (collect && key && (key.endsWith('Secret') || key === 'secretName')) this.names!.add(node);
+      if (collect && key && (key.endsWith('Secret') || key === 'secretName')) names!.add(node);
       const problem = node.length <= 1024 * 1024 ? credentialIn(node) : undefined;
-      if (problem) this.report(this.pathOf(), problem, `reference a Secret instead (for an endpoint: credentials in the object store's s3Credentials/azureCredentials); ${ACCEPT}`);
+      if (problem) report(pathOf(), problem, `reference a Secret instead (for an endpoint: credentials in the object store's s3Credentials/azureCredentials); ${ACCEPT}`);
       return;
     }
     if (node === null || typeof node !== 'object') return;
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
-        this.segments.push(i);
-        this.visit(node[i], false, undefined, collect);
-        this.segments.pop();
+        segments.push(i);
+        visit(node[i], false, undefined, collect);
+        segments.pop();
       }
       return;
     }
     const o = node as Obj;
     if (collect && typeof o.name === 'string' && o.name) {
-      if (key && SECRET_KEY.test(key)) this.names!.add(o.name);
-      if (typeof o.key === 'string' && isKeySelector(o)) this.names!.add(o.name);
+      if (key && SECRET_KEY.test(key)) names!.add(o.name);
+      if (typeof o.key === 'string' && Object.keys(o).every(k => k === 'name' || k === 'key' || k === 'optional')) names!.add(o.name);
     }
     if (inEnv && typeof o.name === 'string' && typeof o.value === 'string' && CREDENTIAL_ENV.test(o.name) && isLiteral(o.value)) {
-      this.report(this.pathOf('value'), `env ${show(o.name)} has a literal value: a credential in plain text`,
+      report(pathOf('value'), `env ${show(o.name)} has a literal value: a credential in plain text`,
         `use valueFrom: { secretKeyRef: { name: "…", key: "…" } }; ${ACCEPT}`);
     }
-    for (const k of Object.keys(o)) this.child(k, o[k], collect);
-  }
-
-  private child(k: string, v: unknown, collect: boolean): void {
+    for (const k of Object.keys(o)) child(k, o[k], collect);
+  };
+  const child = (k: string, v: unknown, collect: boolean): void => {
     if (typeof v !== 'string' && (v === null || typeof v !== 'object')) return;
-    this.segments.push(k);
+    segments.push(k);
     if (k === 'env' && Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
-        this.segments.push(i);
-        this.visit(v[i], true, undefined, collect);
-        this.segments.pop();
+        segments.push(i);
+        visit(v[i], true, undefined, collect);
+        segments.pop();
       }
     } else {
-      this.visit(v, false, k, collect);
+      visit(v, false, k, collect);
     }
-    this.segments.pop();
+    segments.pop();
+  };
+  for (const k of Object.keys(e.doc)) {
+    if (e.kind === 'Secret' && e.group === '' && (k === 'data' || k === 'stringData')) continue;
+    child(k, e.doc[k], names !== undefined && k === 'spec');
   }
-}
-
-/** `{ name, key }` with nothing else but `optional`: a Secret key selector. */
-function isKeySelector(o: Obj): boolean {
-  for (const k of Object.keys(o)) if (k !== 'name' && k !== 'key' && k !== 'optional') return false;
-  return true;
-}
-
-function checkStrings(ctx: ValidationContext, severity: Severity, e: Entry, names?: Set<string>, reportFindings = true): void {
-  new StringWalk(ctx, severity, e, names, reportFindings).run();
 }
 
 /** Checks the set for plaintext credentials (see the file comment). */
