@@ -22,8 +22,8 @@ import { fullFormats } from 'ajv-formats/dist/formats';
  */
 class Node {
   public unsure = false;
-  /** Allowed JSON types as `TYPE_BITS` (`integer` and `number` as ajv tells them apart); `ANY_TYPE`: any. */
-  public types = ANY_TYPE;
+  /** Allowed JSON types (`integer` and `number` as ajv tells them apart); undefined: any. */
+  public types: ReadonlySet<string> | undefined = undefined;
   /** The raw `properties` map, and its prepared nodes by name. */
   public rawProperties: Record<string, unknown> | undefined = undefined;
   public properties: Map<string, Node> | undefined = undefined;
@@ -54,12 +54,7 @@ interface Format {
 
 /** Keywords ajv ignores without useDefaults and with strict: false, and that change no verdict. */
 const ANNOTATIONS = new Set(['description', 'default', 'title', 'example', 'examples', '$comment']);
-/** The JSON types as bits: a node's allowed types are one number, tested without a lookup. */
-const TYPE_BITS: ReadonlyMap<string, number> = new Map([
-  ['string', 1], ['boolean', 2], ['number', 4], ['integer', 8], ['object', 16], ['array', 32], ['null', 64],
-]);
-const [STRING, BOOLEAN, NUMBER, INTEGER, OBJECT, ARRAY, NULL] = [1, 2, 4, 8, 16, 32, 64];
-const ANY_TYPE = -1;
+const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
 
 /** A schema (or part of one) this module does not model. */
 class Unsupported extends Error {}
@@ -96,8 +91,8 @@ function readKeywords(node: Node, schema: Record<string, unknown>): void {
     switch (key) {
       case 'type': {
         const types = Array.isArray(value) ? value : [value];
-        if (!types.every(t => typeof t === 'string' && TYPE_BITS.has(t))) throw new Unsupported();
-        node.types = (types as string[]).reduce((bits, t) => bits | TYPE_BITS.get(t)!, 0);
+        if (!types.every(t => typeof t === 'string' && JSON_TYPES.has(t))) throw new Unsupported();
+        node.types = new Set(types as string[]);
         break;
       }
       case 'properties':
@@ -152,7 +147,7 @@ function readKeywords(node: Node, schema: Record<string, unknown>): void {
 /** A schema `false` (nothing is valid): every type refused. */
 function never(): Node {
   const node = new Node();
-  node.types = 0;
+  node.types = new Set();
   return node;
 }
 
@@ -192,15 +187,16 @@ function propertyNode(node: Node, key: string): Node | undefined {
   return child;
 }
 
-function typeMatches(types: number, data: unknown): boolean {
+function typeMatches(types: ReadonlySet<string>, data: unknown): boolean {
   switch (typeof data) {
-    case 'string': return (types & STRING) !== 0;
-    case 'boolean': return (types & BOOLEAN) !== 0;
+    case 'string': return types.has('string');
+    case 'boolean': return types.has('boolean');
     case 'number':
       if (!Number.isFinite(data)) return false;
-      return (types & NUMBER) !== 0 || ((types & INTEGER) !== 0 && data % 1 === 0);
+      return types.has('number') || (types.has('integer') && data % 1 === 0);
     case 'object':
-      return (types & (data === null ? NULL : Array.isArray(data) ? ARRAY : OBJECT)) !== 0;
+      if (data === null) return types.has('null');
+      return Array.isArray(data) ? types.has('array') : types.has('object');
     default: return false;
   }
 }
@@ -208,59 +204,53 @@ function typeMatches(types: number, data: unknown): boolean {
 /** Whether ajv would accept `data` here; false also when unsure (ajv then decides). */
 function valid(node: Node, data: unknown, depth: number): boolean {
   if (node.unsure || depth > 200) return false;
-  if (node.types !== ANY_TYPE && !typeMatches(node.types, data)) return false;
+  if (node.types && !typeMatches(node.types, data)) return false;
   if (node.enumValues && !node.enumValues.includes(data)) return false;
-  if (node.rawAnyOf && !validAnyOf(node, data, depth)) return false;
-  if (typeof data === 'string') return validString(node, data);
-  if (typeof data === 'number') return validNumber(node, data);
-  if (typeof data !== 'object' || data === null) return true;
-  return Array.isArray(data) ? validArray(node, data, depth) : validObject(node, data as Record<string, unknown>, depth);
-}
-
-function validAnyOf(node: Node, data: unknown, depth: number): boolean {
-  node.anyOf ??= node.rawAnyOf!.map(prepare);
-  for (const branch of node.anyOf) if (valid(branch, data, depth + 1)) return true;
-  return false;
-}
-
-function validString(node: Node, data: string): boolean {
-  if (node.minLength !== undefined || node.maxLength !== undefined) {
-    const length = ucs2length(data);
-    if (node.minLength !== undefined && length < node.minLength) return false;
-    if (node.maxLength !== undefined && length > node.maxLength) return false;
+  if (node.rawAnyOf) {
+    node.anyOf ??= node.rawAnyOf.map(prepare);
+    if (!node.anyOf.some(branch => valid(branch, data, depth + 1))) return false;
   }
-  if (node.pattern && !node.pattern.test(data)) return false;
-  return !(node.format && node.format.type === 'string' && !(node.format.test as (s: string) => boolean)(data));
-}
-
-function validNumber(node: Node, data: number): boolean {
-  if (node.minimum !== undefined && !(data >= node.minimum)) return false;
-  if (node.maximum !== undefined && !(data <= node.maximum)) return false;
-  return !(node.format && node.format.type === 'number' && !(node.format.test as (n: number) => boolean)(data));
-}
-
-function validArray(node: Node, data: readonly unknown[], depth: number): boolean {
-  if (node.minItems !== undefined && data.length < node.minItems) return false;
-  if (node.maxItems !== undefined && data.length > node.maxItems) return false;
-  if (node.rawItems !== undefined && data.length > 0) {
-    const items = node.items ??= prepare(node.rawItems);
-    for (let i = 0; i < data.length; i++) if (!valid(items, data[i], depth + 1)) return false;
-  }
-  return true;
-}
-
-function validObject(node: Node, record: Record<string, unknown>, depth: number): boolean {
-  if (node.required) for (const name of node.required) if (record[name] === undefined) return false;
-  if (node.rawProperties === undefined && node.rawAdditional === undefined) return true;
-  for (const key of Object.keys(record)) {
-    const value = record[key];
-    const property = node.rawProperties ? propertyNode(node, key) : undefined;
-    if (property) {
-      if (value !== undefined && !valid(property, value, depth + 1)) return false;
-    } else if (node.rawAdditional !== undefined) {
-      node.additional ??= prepare(node.rawAdditional);
-      if (!valid(node.additional, value, depth + 1)) return false;
+  if (typeof data === 'string') {
+    if (node.minLength !== undefined || node.maxLength !== undefined) {
+      const length = ucs2length(data);
+      if (node.minLength !== undefined && length < node.minLength) return false;
+      if (node.maxLength !== undefined && length > node.maxLength) return false;
     }
+    if (node.pattern && !node.pattern.test(data)) return false;
+    if (node.format && node.format.type === 'string' && !(node.format.test as (s: string) => boolean)(data)) return false;
+    return true;
+  }
+  if (typeof data === 'number') {
+    if (node.minimum !== undefined && !(data >= node.minimum)) return false;
+    if (node.maximum !== undefined && !(data <= node.maximum)) return false;
+    if (node.format && node.format.type === 'number' && !(node.format.test as (n: number) => boolean)(data)) return false;
+    return true;
+  }
+  if (Array.isArray(data)) {
+    if (node.minItems !== undefined && data.length < node.minItems) return false;
+    if (node.maxItems !== undefined && data.length > node.maxItems) return false;
+    if (node.rawItems !== undefined && data.length > 0) {
+      node.items ??= prepare(node.rawItems);
+      for (const item of data) if (!valid(node.items, item, depth + 1)) return false;
+    }
+    return true;
+  }
+  if (data !== null && typeof data === 'object') {
+    const record = data as Record<string, unknown>;
+    if (node.required) for (const name of node.required) if (record[name] === undefined) return false;
+    if (node.rawProperties || node.rawAdditional !== undefined) {
+      for (const key of Object.keys(record)) {
+        const value = record[key];
+        const property = node.rawProperties ? propertyNode(node, key) : undefined;
+        if (property) {
+          if (value !== undefined && !valid(property, value, depth + 1)) return false;
+        } else if (node.rawAdditional !== undefined) {
+          node.additional ??= prepare(node.rawAdditional);
+          if (!valid(node.additional, value, depth + 1)) return false;
+        }
+      }
+    }
+    return true;
   }
   return true;
 }
