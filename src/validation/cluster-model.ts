@@ -16,18 +16,13 @@ export function clusterSpec(entry: Entry): Obj {
   return isObj(entry.doc.spec) ? entry.doc.spec : {};
 }
 
-// Per entry (entries live for one validation): every rule family asks for a cluster's plugins and sources.
-const pluginsByEntry = new WeakMap<Entry, PluginUse[]>();
-const externalClustersByEntry = new WeakMap<Entry, ExternalClusterUse[]>();
-
-/** The cluster's plugin entries (do not modify the list). */
+/**
+ * The cluster's plugin entries (do not modify the list). Read once per entry and kept on it (entries live for one
+ * validation): every rule family asks for a cluster's plugins and sources.
+ */
 export function pluginsOf(entry: Entry): PluginUse[] {
-  let plugins = pluginsByEntry.get(entry);
-  if (!plugins) {
-    plugins = readPlugins(entry);
-    pluginsByEntry.set(entry, plugins);
-  }
-  return plugins;
+  entry.plugins ??= readPlugins(entry);
+  return entry.plugins;
 }
 
 function readPlugins(entry: Entry): PluginUse[] {
@@ -65,12 +60,8 @@ export interface ExternalClusterUse {
 
 /** The cluster's external clusters (do not modify the list). */
 export function externalClustersOf(entry: Entry): ExternalClusterUse[] {
-  let clusters = externalClustersByEntry.get(entry);
-  if (!clusters) {
-    clusters = readExternalClusters(entry);
-    externalClustersByEntry.set(entry, clusters);
-  }
-  return clusters;
+  entry.externalClusters ??= readExternalClusters(entry);
+  return entry.externalClusters;
 }
 
 function readExternalClusters(entry: Entry): ExternalClusterUse[] {

@@ -1,3 +1,4 @@
+import type { ExternalClusterUse, PluginUse } from './cluster-model';
 import type { CrdLookup } from './crds';
 import { Finding, Severity } from './finding';
 import { firstReleasesWith, newestRelease, releaseHas, supportedVersions, UpstreamComponent } from '../upstream/catalog';
@@ -21,6 +22,9 @@ export interface Entry {
   readonly name: string;
   /** Its CRD in the release under validation, when its group is one we validate (looked up once per object). */
   readonly crd?: CrdLookup;
+  /** A Cluster's plugin entries and external clusters, read when a rule first asks (cluster-model.ts). */
+  plugins?: PluginUse[];
+  externalClusters?: ExternalClusterUse[];
 }
 
 /** The versions and policies a validation runs with, defaults resolved. */
