@@ -102,6 +102,12 @@ class Index2<T> {
   }
 }
 
+/** The named entries of one kind, by name and by namespace (in input order). */
+interface NamedEntries {
+  readonly byName: Map<string, Entry[]>;
+  readonly byNamespace: Map<string, Entry[]>;
+}
+
 /** Appends to the list under `key`, creating it (no closure or key string per call: called for every entry). */
 function push<T>(lists: Map<string, T[]>, key: string, item: T): void {
   const list = lists.get(key);
@@ -114,9 +120,8 @@ export class ValidationContext {
   public readonly findings: Finding[] = [];
   /** Kind → namespace → name → the last entry with them (as a later object replaces an earlier one on apply). */
   private readonly index = new Index2<Map<string, Entry>>();
-  /** For messages about references that do not resolve: built at the first such question. */
-  private byKindAndName?: Index2<Entry[]>;
-  private byKindAndNamespace?: Index2<Entry[]>;
+  /** For messages about references that do not resolve: a kind's named entries, indexed at the first such question. */
+  private readonly namedOfKind = new Map<string, NamedEntries>();
   /** Untrusted entries by kind (in input order), and by kind and group once asked. */
   private readonly untrustedByKind = new Map<string, Entry[]>();
   private readonly untrustedByKindAndGroup = new Index2<Entry[]>();
@@ -151,26 +156,27 @@ export class ValidationContext {
 
   /** Objects of that kind and name in namespaces other than the given one (to explain a namespace mismatch). */
   public elsewhere(kind: string, namespace: string, name: string): Entry[] {
-    return (this.namedIndexes().byName.get(kind, name) ?? []).filter(e => e.namespace !== namespace);
+    return (this.namedEntries(kind).byName.get(name) ?? []).filter(e => e.namespace !== namespace);
   }
 
   /** Objects of that kind in the namespace (to tell a mistyped name from an object outside the set). */
   public inNamespace(kind: string, namespace: string): Entry[] {
-    return this.namedIndexes().byNamespace.get(kind, namespace) ?? [];
+    return this.namedEntries(kind).byNamespace.get(namespace) ?? [];
   }
 
-  /** Named entries by kind and name, and by kind and namespace (in input order). */
-  private namedIndexes(): { byName: Index2<Entry[]>; byNamespace: Index2<Entry[]> } {
-    if (!this.byKindAndName || !this.byKindAndNamespace) {
-      this.byKindAndName = new Index2();
-      this.byKindAndNamespace = new Index2();
+  /** The named entries of a kind by name and by namespace, in input order (indexed for the kinds asked about). */
+  private namedEntries(kind: string): NamedEntries {
+    let named = this.namedOfKind.get(kind);
+    if (!named) {
+      named = { byName: new Map(), byNamespace: new Map() };
       for (const e of this.entries) {
-        if (!e.name) continue;
-        push(this.byKindAndName.row(e.kind), e.name, e);
-        push(this.byKindAndNamespace.row(e.kind), e.namespace, e);
+        if (e.kind !== kind || !e.name) continue;
+        push(named.byName, e.name, e);
+        push(named.byNamespace, e.namespace, e);
       }
+      this.namedOfKind.set(kind, named);
     }
-    return { byName: this.byKindAndName, byNamespace: this.byKindAndNamespace };
+    return named;
   }
 
   public isExternal(kind: string, namespace: string, name: string): boolean {
