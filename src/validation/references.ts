@@ -165,23 +165,13 @@ function checkBackupTarget(ctx: ValidationContext, e: Entry, cluster: Entry | un
  * copy-and-paste slip. Reported on each later copy that is ours (upstream installs are trusted).
  */
 function checkDuplicates(ctx: ValidationContext): void {
-  // group → kind → namespace → name: no key string built per object.
-  const seen = new Map<string, Map<string, Map<string, Set<string>>>>();
+  // group/kind → namespace → name: no key string built per object.
+  const seen = new Map<string, Map<string, Set<string>>>();
   for (const e of ctx.entries) {
     if (!e.name) continue;
-    let group = e.group;
-    let kind = e.kind;
-    if (group.includes('/') || kind.includes('/')) {
-      // The identity is the text `group/kind` (or `kind` in the core group): a slash inside either is split at the
-      // text's first slash, so that `{ group: "a", kind: "b/c" }` and `{ group: "a/b", kind: "c" }` stay one.
-      const text = group ? `${group}/${kind}` : kind;
-      group = text.slice(0, text.indexOf('/'));
-      kind = text.slice(text.indexOf('/') + 1);
-    }
-    let kinds = seen.get(group);
-    if (!kinds) seen.set(group, kinds = new Map());
-    let namespaces = kinds.get(kind);
-    if (!namespaces) kinds.set(kind, namespaces = new Map());
+    const kindKey = e.group ? `${e.group}/${e.kind}` : e.kind;
+    let namespaces = seen.get(kindKey);
+    if (!namespaces) seen.set(kindKey, namespaces = new Map());
     let names = namespaces.get(e.namespace);
     if (!names) namespaces.set(e.namespace, names = new Set());
     if (!names.has(e.name)) {
