@@ -6,7 +6,8 @@
  *   `s3Credentials:` with nothing after it is as if not written);
  * - a property that is absent, or `null` but not nullable, gets the schema's `default`, at every depth, inside
  *   objects and list items that exist (and inside the defaults themselves): `spec.instances` becomes 1.
- * The input is never modified: changed objects are copied on the way down.
+ * The input is never modified: changed objects are copied on the way down. A default that is an object or a list
+ * is filled once per schema node and shared, frozen, by every object that takes it.
  */
 import { isObj, Obj } from './context';
 
