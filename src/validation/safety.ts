@@ -82,6 +82,7 @@ const same = (a: ArchiveFolder, b: ArchiveFolder): boolean => a.store === b.stor
  * usage.md distributed-topology example is written that way).
  */
 function checkSourceServerNames(ctx: ValidationContext, cluster: Entry): void {
+  if (!externalClustersOf(cluster).length) return; // no source to read from
   const replica = dig(cluster.doc, 'spec', 'replica');
   const replicaSource = str(replica?.source);
   const self = str(replica?.self) ?? cluster.name;
