@@ -214,7 +214,7 @@ const UNCONVERTED = Symbol('unconverted');
  * Walks an object along the rule tree. The value is converted for CEL at the first node with rules and the
  * converted subtree is carried down, so that each part of a document is converted at most once.
  */
-function walk(ctx: ValidationContext, entry: Entry, node: RuleNode, value: unknown, converted: unknown, path: string): void {
+function walk(ctx: ValidationContext, entry: Entry, node: RuleNode, value: unknown, converted: unknown, segments: (string | number)[]): void {
   if (value === undefined || value === null) return;
   for (const r of node.rules) {
     const program = r.program ??= compileRule(r.rule);
@@ -228,6 +228,7 @@ function walk(ctx: ValidationContext, entry: Entry, node: RuleNode, value: unkno
       fails = program.evaluate(converted) === false;
     }
     if (!fails) continue;
+    const path = segments.reduce<string>((p, k) => joinPath(p, k), '');
     const at = r.fieldPath ? `${path}${r.fieldPath.startsWith('.') || r.fieldPath.startsWith('[') ? '' : '.'}${r.fieldPath}` : path;
     ctx.error(entry, at, r.message.charAt(0).toLowerCase() + r.message.slice(1), `change the object so that the CRD rule ${JSON.stringify(r.rule)} holds`);
   }
@@ -235,7 +236,10 @@ function walk(ctx: ValidationContext, entry: Entry, node: RuleNode, value: unkno
     const convertedObj = converted !== UNCONVERTED && isObj(converted) ? converted : undefined;
     for (const [key, child] of node.properties) {
       const v = value[key];
-      if (v !== undefined && v !== null) walk(ctx, entry, child, v, convertedObj ? convertedObj[key] : UNCONVERTED, joinPath(path, key));
+      if (v === undefined || v === null) continue;
+      segments.push(key);
+      walk(ctx, entry, child, v, convertedObj ? convertedObj[key] : UNCONVERTED, segments);
+      segments.pop();
     }
     if (node.additionalProperties) {
       // toCel converted a key with the property's schema when there is one: reuse only what the schema agrees on.
@@ -243,12 +247,18 @@ function walk(ctx: ValidationContext, entry: Entry, node: RuleNode, value: unkno
       for (const [key, v] of Object.entries(value)) {
         if (node.properties.has(key)) continue;
         const sameSchema = convertedObj && !(props && isObj(props[key]));
-        walk(ctx, entry, node.additionalProperties, v, sameSchema ? convertedObj[key] : UNCONVERTED, joinPath(path, key));
+        segments.push(key);
+        walk(ctx, entry, node.additionalProperties, v, sameSchema ? convertedObj[key] : UNCONVERTED, segments);
+        segments.pop();
       }
     }
   } else if (Array.isArray(value) && node.items) {
     const convertedList = converted !== UNCONVERTED && Array.isArray(converted) ? converted : undefined;
-    value.forEach((v, i) => walk(ctx, entry, node.items!, v, convertedList ? convertedList[i] : UNCONVERTED, joinPath(path, i)));
+    value.forEach((v, i) => {
+      segments.push(i);
+      walk(ctx, entry, node.items!, v, convertedList ? convertedList[i] : UNCONVERTED, segments);
+      segments.pop();
+    });
   }
 }
 
@@ -258,9 +268,10 @@ export function checkCelRules(ctx: ValidationContext): void {
     if (entry.trusted) continue;
     const component = componentOfGroup(entry.group);
     if (!component) continue;
-    const lookup = lookupCrd(component, ctx.options.versions[component], entry.group, entry.kind, entry.version);
+    const lookup = entry.crd ?? lookupCrd(component, ctx.options.versions[component], entry.group, entry.kind, entry.version);
     if (lookup.status !== 'found') continue;
     const tree = treeFor(lookup.crd);
-    if (tree) walk(ctx, entry, tree, entry.doc, UNCONVERTED, '');
+    // The path of a node is kept as its segments and joined only for a finding.
+    if (tree) walk(ctx, entry, tree, entry.doc, UNCONVERTED, []);
   }
 }

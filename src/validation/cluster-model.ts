@@ -16,36 +16,39 @@ export function clusterSpec(entry: Entry): Obj {
   return isObj(entry.doc.spec) ? entry.doc.spec : {};
 }
 
-// Per entry (entries live for one validation): every rule family asks for a cluster's plugins and sources.
-const pluginsByEntry = new WeakMap<Entry, PluginUse[]>();
-const externalClustersByEntry = new WeakMap<Entry, ExternalClusterUse[]>();
-
-/** The cluster's plugin entries (do not modify the list). */
+/**
+ * The cluster's plugin entries (do not modify the list). Read once per entry and kept on it (entries live for one
+ * validation): every rule family asks for a cluster's plugins and sources.
+ */
 export function pluginsOf(entry: Entry): PluginUse[] {
-  let plugins = pluginsByEntry.get(entry);
-  if (!plugins) {
-    plugins = readPlugins(entry);
-    pluginsByEntry.set(entry, plugins);
-  }
-  return plugins;
+  entry.plugins ??= readPlugins(entry);
+  return entry.plugins;
 }
 
 function readPlugins(entry: Entry): PluginUse[] {
   const list = clusterSpec(entry).plugins;
   if (!Array.isArray(list)) return [];
-  return list.flatMap((p, i) => isObj(p) ? [{
-    plugin: p,
-    path: `spec.plugins[${i}]`,
-    name: str(p.name),
-    parameters: isObj(p.parameters) ? p.parameters : undefined,
-    enabled: p.enabled !== false,
-    isWALArchiver: p.isWALArchiver === true,
-  }] : []);
+  const plugins: PluginUse[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const p: unknown = list[i];
+    if (!isObj(p)) continue;
+    plugins.push({
+      plugin: p,
+      path: `spec.plugins[${i}]`,
+      name: str(p.name),
+      parameters: isObj(p.parameters) ? p.parameters : undefined,
+      enabled: p.enabled !== false,
+      isWALArchiver: p.isWALArchiver === true,
+    });
+  }
+  return plugins;
 }
 
 /** The enabled barman-cloud plugin entry that archives WAL, if any. */
 export function barmanArchiver(entry: Entry): PluginUse | undefined {
-  return pluginsOf(entry).find(p => p.name === BARMAN_PLUGIN_NAME && p.enabled && p.isWALArchiver);
+  // A loop, not `find` with a closure: asked several times for every Cluster of a set.
+  for (const p of pluginsOf(entry)) if (p.name === BARMAN_PLUGIN_NAME && p.enabled && p.isWALArchiver) return p;
+  return undefined;
 }
 
 export interface ExternalClusterUse {
@@ -57,18 +60,19 @@ export interface ExternalClusterUse {
 
 /** The cluster's external clusters (do not modify the list). */
 export function externalClustersOf(entry: Entry): ExternalClusterUse[] {
-  let clusters = externalClustersByEntry.get(entry);
-  if (!clusters) {
-    clusters = readExternalClusters(entry);
-    externalClustersByEntry.set(entry, clusters);
-  }
-  return clusters;
+  entry.externalClusters ??= readExternalClusters(entry);
+  return entry.externalClusters;
 }
 
 function readExternalClusters(entry: Entry): ExternalClusterUse[] {
   const list = clusterSpec(entry).externalClusters;
   if (!Array.isArray(list)) return [];
-  return list.flatMap((c, i) => isObj(c) ? [{ cluster: c, index: i, path: `spec.externalClusters[${i}]`, name: str(c.name) }] : []);
+  const clusters: ExternalClusterUse[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const c: unknown = list[i];
+    if (isObj(c)) clusters.push({ cluster: c, index: i, path: `spec.externalClusters[${i}]`, name: str(c.name) });
+  }
+  return clusters;
 }
 
 /** The recovery bootstrap section, when the cluster bootstraps by recovery. */

@@ -1,3 +1,4 @@
+import type { ExternalClusterUse, PluginUse } from './cluster-model';
 import type { CrdLookup } from './crds';
 import { Finding, Severity } from './finding';
 import { firstReleasesWith, newestRelease, releaseHas, supportedVersions, UpstreamComponent } from '../upstream/catalog';
@@ -21,6 +22,9 @@ export interface Entry {
   readonly name: string;
   /** Its CRD in the release under validation, when its group is one we validate (looked up once per object). */
   readonly crd?: CrdLookup;
+  /** A Cluster's plugin entries and external clusters, read when a rule first asks (cluster-model.ts). */
+  plugins?: PluginUse[];
+  externalClusters?: ExternalClusterUse[];
 }
 
 /** The versions and policies a validation runs with, defaults resolved. */
@@ -47,12 +51,17 @@ export function refKey(kind: string, namespace: string, name: string): string {
  */
 export function has(ctx: { readonly options: ResolvedOptions }, component: UpstreamComponent, featureId: string): boolean {
   const v = ctx.options.versions[component];
-  // Asked for every Cluster of a set, with a handful of distinct questions: answers by release, then feature.
-  const key = `${component}@${v}`;
-  let answers = featureAnswers.get(key);
+  // Asked for every Cluster of a set, with a handful of distinct questions: answers by component, release, then
+  // feature (nested, so that no key string is built per question).
+  let releases = featureAnswers.get(component);
+  if (!releases) {
+    releases = new Map();
+    featureAnswers.set(component, releases);
+  }
+  let answers = releases.get(v);
   if (!answers) {
     answers = new Map();
-    featureAnswers.set(key, answers);
+    releases.set(v, answers);
   }
   let answer = answers.get(featureId);
   if (answer === undefined) {
@@ -62,7 +71,7 @@ export function has(ctx: { readonly options: ResolvedOptions }, component: Upstr
   }
   return answer;
 }
-const featureAnswers = new Map<string, Map<string, boolean>>();
+const featureAnswers = new Map<UpstreamComponent, Map<string, Map<string, boolean>>>();
 
 /** Validates a requested version against the catalog, so that a typo fails with the list of supported ones. */
 export function resolveVersion(component: UpstreamComponent, version: string | undefined): string {
@@ -82,19 +91,28 @@ class Index2<T> {
     return this.outer.get(a)?.get(b);
   }
 
-  public getOrAdd(a: string, b: string, create: () => T): T {
+  /** The entries under `a`, by `b` (created when absent). */
+  public row(a: string): Map<string, T> {
     let inner = this.outer.get(a);
     if (!inner) {
       inner = new Map();
       this.outer.set(a, inner);
     }
-    let value = inner.get(b);
-    if (value === undefined) {
-      value = create();
-      inner.set(b, value);
-    }
-    return value;
+    return inner;
   }
+}
+
+/** The named entries of one kind, by name and by namespace (in input order). */
+interface NamedEntries {
+  readonly byName: Map<string, Entry[]>;
+  readonly byNamespace: Map<string, Entry[]>;
+}
+
+/** Appends to the list under `key`, creating it (no closure or key string per call: called for every entry). */
+function push<T>(lists: Map<string, T[]>, key: string, item: T): void {
+  const list = lists.get(key);
+  if (list) list.push(item);
+  else lists.set(key, [item]);
 }
 
 /** The set under validation: its objects indexed by kind, namespace and name, and the findings so far. */
@@ -102,23 +120,20 @@ export class ValidationContext {
   public readonly findings: Finding[] = [];
   /** Kind → namespace → name → the last entry with them (as a later object replaces an earlier one on apply). */
   private readonly index = new Index2<Map<string, Entry>>();
-  private readonly byKindAndName = new Index2<Entry[]>();
-  private readonly byKindAndNamespace = new Index2<Entry[]>();
+  /** For messages about references that do not resolve: a kind's named entries, indexed at the first such question. */
+  private readonly namedOfKind = new Map<string, NamedEntries>();
   /** Untrusted entries by kind (in input order), and by kind and group once asked. */
   private readonly untrustedByKind = new Map<string, Entry[]>();
   private readonly untrustedByKindAndGroup = new Index2<Entry[]>();
 
   constructor(public readonly entries: readonly Entry[], public readonly options: ResolvedOptions) {
     for (const e of entries) {
-      if (!e.trusted) {
-        const list = this.untrustedByKind.get(e.kind);
-        if (list) list.push(e);
-        else this.untrustedByKind.set(e.kind, [e]);
-      }
+      if (!e.trusted) push(this.untrustedByKind, e.kind, e);
       if (!e.name) continue;
-      this.index.getOrAdd(e.kind, e.namespace, () => new Map()).set(e.name, e);
-      this.byKindAndName.getOrAdd(e.kind, e.name, () => []).push(e);
-      this.byKindAndNamespace.getOrAdd(e.kind, e.namespace, () => []).push(e);
+      const byNamespace = this.index.row(e.kind);
+      const names = byNamespace.get(e.namespace);
+      if (names) names.set(e.name, e);
+      else byNamespace.set(e.namespace, new Map([[e.name, e]]));
     }
   }
 
@@ -126,7 +141,13 @@ export class ValidationContext {
   public untrusted(kind: string, group?: string): Entry[] {
     const ofKind = this.untrustedByKind.get(kind) ?? [];
     if (group === undefined) return ofKind;
-    return this.untrustedByKindAndGroup.getOrAdd(kind, group, () => ofKind.filter(e => e.group === group));
+    const byGroup = this.untrustedByKindAndGroup.row(kind);
+    let ofGroup = byGroup.get(group);
+    if (!ofGroup) {
+      ofGroup = ofKind.filter(e => e.group === group);
+      byGroup.set(group, ofGroup);
+    }
+    return ofGroup;
   }
 
   public find(kind: string, namespace: string, name: string): Entry | undefined {
@@ -135,12 +156,27 @@ export class ValidationContext {
 
   /** Objects of that kind and name in namespaces other than the given one (to explain a namespace mismatch). */
   public elsewhere(kind: string, namespace: string, name: string): Entry[] {
-    return (this.byKindAndName.get(kind, name) ?? []).filter(e => e.namespace !== namespace);
+    return (this.namedEntries(kind).byName.get(name) ?? []).filter(e => e.namespace !== namespace);
   }
 
   /** Objects of that kind in the namespace (to tell a mistyped name from an object outside the set). */
   public inNamespace(kind: string, namespace: string): Entry[] {
-    return this.byKindAndNamespace.get(kind, namespace) ?? [];
+    return this.namedEntries(kind).byNamespace.get(namespace) ?? [];
+  }
+
+  /** The named entries of a kind by name and by namespace, in input order (indexed for the kinds asked about). */
+  private namedEntries(kind: string): NamedEntries {
+    let named = this.namedOfKind.get(kind);
+    if (!named) {
+      named = { byName: new Map(), byNamespace: new Map() };
+      for (const e of this.entries) {
+        if (e.kind !== kind || !e.name) continue;
+        push(named.byName, e.name, e);
+        push(named.byNamespace, e.namespace, e);
+      }
+      this.namedOfKind.set(kind, named);
+    }
+    return named;
   }
 
   public isExternal(kind: string, namespace: string, name: string): boolean {

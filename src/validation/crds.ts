@@ -62,18 +62,30 @@ export type CrdLookup =
   | { readonly status: 'unknown-kind'; readonly kinds: string[] }
   | { readonly status: 'unknown-version'; readonly versions: string[] };
 
-/** Lookups by component, release, group, kind and version: every object of a set asks, most ask the same. */
-const lookups = new Map<string, CrdLookup>();
+/**
+ * Lookups by component, release, group, kind and version: every object of a set asks, most ask the same. Nested
+ * maps, so that a lookup builds no key string (a new string is hashed on every use).
+ */
+const lookups = new Map<string, Map<string, Map<string, Map<string, Map<string, CrdLookup>>>>>();
+
+function child<V>(map: Map<string, V>, key: string, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
 
 /** Finds the schema of `group/version` `kind` in the CRDs of a release. */
 export function lookupCrd(component: UpstreamComponent, release: string, group: string, kind: string, version: string): CrdLookup {
-  const key = `${component}\0${release}\0${group}\0${kind}\0${version}`;
-  let found = lookups.get(key);
-  if (!found) {
-    found = lookupUncached(component, release, group, kind, version);
-    lookups.set(key, found);
-  }
-  return found;
+  const byVersion = lookups.get(component)?.get(release)?.get(group)?.get(kind);
+  const found = byVersion?.get(version);
+  if (found) return found;
+  const lookup = lookupUncached(component, release, group, kind, version);
+  const newMap = () => new Map();
+  child(child(child(child(lookups, component, newMap), release, newMap), group, newMap), kind, newMap).set(version, lookup);
+  return lookup;
 }
 
 function lookupUncached(component: UpstreamComponent, release: string, group: string, kind: string, version: string): CrdLookup {

@@ -6,7 +6,8 @@
  *   `s3Credentials:` with nothing after it is as if not written);
  * - a property that is absent, or `null` but not nullable, gets the schema's `default`, at every depth, inside
  *   objects and list items that exist (and inside the defaults themselves): `spec.instances` becomes 1.
- * The input is never modified: changed objects are copied on the way down.
+ * The input is never modified: changed objects are copied on the way down. A default that is an object or a list
+ * is filled once per schema node and shared, frozen, by every object that takes it.
  */
 import { isObj, Obj } from './context';
 
@@ -34,9 +35,9 @@ class DefaultingNode {
 
   /** The node of a property, or undefined when the schema has no such property. */
   public property(key: string): DefaultingNode | undefined {
-    if (!this.rawProperties || !Object.prototype.hasOwnProperty.call(this.rawProperties, key)) return undefined;
+    // Prepared properties first: one lookup for every key an object shares with the schema.
     let node = this.properties.get(key);
-    if (node === undefined) {
+    if (node === undefined && this.rawProperties && Object.prototype.hasOwnProperty.call(this.rawProperties, key)) {
       node = this.child(this.rawProperties[key]);
       this.properties.set(key, node);
     }
@@ -90,6 +91,28 @@ function copyJson(value: unknown): unknown {
   return value === null || typeof value !== 'object' ? value : JSON.parse(JSON.stringify(value));
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Per schema node: its default with the defaults inside it applied, computed once and shared (frozen). */
+const filledDefaults = new WeakMap<DefaultingNode, unknown>();
+
+/** The value an absent (or pruned-null) property takes: the schema's default, itself defaulted. */
+function filledDefault(node: DefaultingNode): unknown {
+  if (node.default === null || typeof node.default !== 'object') return defaultNode(node.default, node);
+  let filled = filledDefaults.get(node);
+  if (filled === undefined) {
+    filled = deepFreeze(defaultNode(copyJson(node.default), node));
+    filledDefaults.set(node, filled);
+  }
+  return filled;
+}
+
 function defaultNode(value: unknown, node: DefaultingNode): unknown {
   if (!node.active) return value;
   if (Array.isArray(value)) {
@@ -118,7 +141,7 @@ function defaultNode(value: unknown, node: DefaultingNode): unknown {
     if (prop) {
       if (current === null && !prop.nullable) {
         // Pruned, or replaced by the default.
-        set(key, prop.hasDefault ? defaultNode(copyJson(prop.default), prop) : undefined);
+        set(key, prop.hasDefault ? filledDefault(prop) : undefined);
       } else if (prop.active && current !== null && typeof current === 'object') {
         const next = defaultNode(current, prop);
         if (next !== current) set(key, next);
@@ -130,7 +153,7 @@ function defaultNode(value: unknown, node: DefaultingNode): unknown {
   }
   for (const [key, prop] of node.defaulted) {
     // `undefined` is what a construct's unset prop leaves behind: absent, as in JSON.
-    if (value[key] === undefined) set(key, defaultNode(copyJson(prop.default), prop));
+    if (value[key] === undefined) set(key, filledDefault(prop));
   }
   return out ?? value;
 }

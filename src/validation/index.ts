@@ -79,6 +79,9 @@ function entryOf(input: ValidationInput, index: number, versions: ResolvedOption
     namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : '',
     name: typeof metadata?.name === 'string' ? metadata.name : '',
     crd,
+    // Filled when first asked (cluster-model.ts); present from the start, so that every entry has one shape.
+    plugins: undefined,
+    externalClusters: undefined,
   };
 }
 

@@ -22,7 +22,9 @@ interface ArchiveFolder {
 }
 
 function normalisePath(path: string): string {
-  return path.trim().replace(/\/+$/, '');
+  const trimmed = path.trim();
+  // Asked for every archiving cluster: the replace only when there is a trailing slash to drop.
+  return trimmed.endsWith('/') ? trimmed.replace(/\/+$/, '') : trimmed;
 }
 
 function pluginFolder(ctx: ValidationContext, cluster: Entry, objectName: string, serverName: string): ArchiveFolder {
@@ -80,6 +82,7 @@ const same = (a: ArchiveFolder, b: ArchiveFolder): boolean => a.store === b.stor
  * usage.md distributed-topology example is written that way).
  */
 function checkSourceServerNames(ctx: ValidationContext, cluster: Entry): void {
+  if (!externalClustersOf(cluster).length) return; // no source to read from
   const replica = dig(cluster.doc, 'spec', 'replica');
   const replicaSource = str(replica?.source);
   const self = str(replica?.self) ?? cluster.name;

@@ -5,10 +5,10 @@
  */
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Entry, isObj, ValidationContext } from './context';
+import { Entry, isObj, Obj, ValidationContext } from './context';
 import { COMPONENT_LABEL, componentOfGroup, CrdVersion, lookupCrd } from './crds';
 import { joinPath, show } from './finding';
-import { structuralCheck, StructuralCheck } from './structural-check';
+import { Deferred, structuralCheck, StructuralCheck } from './structural-check';
 import { compareVersions, supportedVersions, UpstreamComponent } from '../upstream/catalog';
 import { packageVersion, requireDerived, validatorIndexPath, validatorPath } from '../upstream/derived';
 import { sha256Of } from '../upstream/locate';
@@ -38,15 +38,20 @@ const METADATA_SCHEMA = {
 export function toJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchema);
   if (!isObj(node)) return node;
+  return toJsonSchemaNode(node, toJsonSchema);
+}
+
+/** `toJsonSchema` of one node, with `sub` applied to each of its subschemas (`toJsonSchema` itself, or a deferral). */
+function toJsonSchemaNode(node: Obj, sub: (schema: unknown) => unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key.startsWith('x-kubernetes-') || key === 'nullable') continue;
     if (key === 'properties' && isObj(value)) {
-      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonSchema(v)]));
+      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sub(v)]));
     } else if (['items', 'additionalProperties', 'not'].includes(key) && isObj(value)) {
-      out[key] = toJsonSchema(value);
+      out[key] = sub(value);
     } else if (['anyOf', 'allOf', 'oneOf'].includes(key)) {
-      out[key] = toJsonSchema(value);
+      out[key] = Array.isArray(value) ? value.map(sub) : sub(value);
     } else {
       out[key] = value;
     }
@@ -63,6 +68,12 @@ export function toJsonSchema(node: unknown): unknown {
   return out;
 }
 
+/** `toJsonSchema` with each subschema deferred: transformed when the structural check first reaches it. */
+function deferredJsonSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(deferredJsonSchema);
+  return isObj(schema) ? new Deferred(() => toJsonSchemaNode(schema, deferredJsonSchema)) : schema;
+}
+
 const AJV_OPTIONS = { strict: false, allErrors: true, verbose: true, validateSchema: false } as const;
 
 let ajv: Ajv | undefined;
@@ -73,7 +84,10 @@ const byValidatorKey = new Map<string, ValidateFunction>();
 
 /** The JSON schema ajv compiles for a CRD version: the transformed CRD schema with our metadata schema. */
 export function jsonSchemaOf(crd: CrdVersion): Record<string, unknown> {
-  const root = toJsonSchema(crd.schema) as Record<string, unknown>;
+  return withMetadata(toJsonSchema(crd.schema) as Record<string, unknown>);
+}
+
+function withMetadata(root: Record<string, unknown>): Record<string, unknown> {
   const properties = isObj(root.properties) ? root.properties : {};
   return { ...root, properties: { ...properties, metadata: METADATA_SCHEMA } };
 }
@@ -126,11 +140,14 @@ export function validatorFor(crd: CrdVersion): ValidateFunction {
 /** Structural checks by CRD key. */
 const structuralChecks = new Map<string, StructuralCheck>();
 
-/** The structural check of a CRD version's JSON schema, made once per process (its nodes prepared as reached). */
-function structuralCheckFor(crd: CrdVersion): StructuralCheck {
+/**
+ * The structural check of a CRD version's JSON schema (`jsonSchemaOf`), made once per process. Its nodes are
+ * transformed and prepared as objects reach them: a Cluster schema is large, and most of it is never reached.
+ */
+export function structuralCheckFor(crd: CrdVersion): StructuralCheck {
   let check = structuralChecks.get(crd.key);
   if (!check) {
-    check = structuralCheck(jsonSchemaOf(crd));
+    check = structuralCheck(withMetadata(toJsonSchemaNode(crd.schema, deferredJsonSchema)));
     structuralChecks.set(crd.key, check);
   }
   return check;
@@ -250,8 +267,11 @@ export function checkSchemas(ctx: ValidationContext): void {
     const component = componentOfGroup(entry.group);
     if (!component) continue;
     const release = ctx.options.versions[component];
-    const label = `${COMPONENT_LABEL[component]} ${release}`;
     const lookup = entry.crd ?? lookupCrd(component, release, entry.group, entry.kind, entry.version);
+    // Most objects are valid: the structural check says so without the compiled validator, which is loaded only
+    // for an object it refuses (and then has the last word, with ajv's messages).
+    if (lookup.status === 'found' && structuralCheckFor(lookup.crd)(entry.doc)) continue;
+    const label = `${COMPONENT_LABEL[component]} ${release}`;
     if (lookup.status === 'unknown-kind') {
       ctx.error(entry, 'kind', `kind ${show(entry.kind)} is not defined in ${entry.group} by ${label}`,
         `use one of ${lookup.kinds.join(', ')}`);
@@ -262,9 +282,6 @@ export function checkSchemas(ctx: ValidationContext): void {
         `use apiVersion ${lookup.versions.map(v => show(`${entry.group}/${v}`)).join(' or ')}`);
       continue;
     }
-    // Most objects are valid: the structural check says so without the compiled validator, which is loaded only
-    // for an object it refuses (and then has the last word, with ajv's messages).
-    if (structuralCheckFor(lookup.crd)(entry.doc)) continue;
     const validate = validatorFor(lookup.crd);
     if (validate(entry.doc)) continue;
     const where = `${entry.group} ${entry.kind} of ${label}`;

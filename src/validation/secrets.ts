@@ -165,16 +165,22 @@ export function checkPlaintextSecrets(ctx: ValidationContext): void {
   // Secrets (never referrers) are checked after every referrer is known, so their message can name the first one.
   const referrers = new Map<string, Entry>();
   const secrets: Entry[] = [];
+  // Referenced names matter only to the Secrets of the set: without any, none are collected.
+  const collectNames = ctx.untrusted('Secret', '').length > 0;
   for (const e of ctx.entries) {
     if (e.trusted) continue;
     if (e.kind === 'Secret' && e.group === '') {
       secrets.push(e);
       continue;
     }
-    const names = e.group === CNPG_GROUP || e.group === PLUGIN_GROUP ? new Set<string>() : undefined;
+    const names = collectNames && (e.group === CNPG_GROUP || e.group === PLUGIN_GROUP) ? new Set<string>() : undefined;
     const accepted = isUnsafeAccepted(e);
     if (!accepted || names) checkStrings(ctx, severity, e, names, !accepted);
-    for (const name of names ?? []) if (!referrers.has(`${e.namespace}/${name}`)) referrers.set(`${e.namespace}/${name}`, e);
+    if (!names) continue;
+    for (const name of names) {
+      const key = `${e.namespace}/${name}`;
+      if (!referrers.has(key)) referrers.set(key, e);
+    }
   }
   for (const e of secrets) {
     if (isUnsafeAccepted(e)) continue;

@@ -151,8 +151,17 @@ function never(): Node {
   return node;
 }
 
+/**
+ * A subschema given by the function that makes it, called when an object first reaches it (schema.ts defers
+ * the transformation of a CRD schema this way, a node at a time).
+ */
+export class Deferred {
+  constructor(public readonly make: () => unknown) {}
+}
+
 /** Prepares one node of a schema: its own keywords now, its subschemas when reached. */
-function prepare(schema: unknown): Node {
+function prepare(given: unknown): Node {
+  const schema = given instanceof Deferred ? given.make() : given;
   if (schema === true) return new Node();
   if (schema === false) return never();
   const node = new Node();

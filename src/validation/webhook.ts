@@ -46,6 +46,7 @@ function checkBootstrapMethod(ctx: ValidationContext, e: Entry): void {
  * sslCert/sslKey/sslRootCert secret names and keys cannot be path components (`isUnsafePathComponent`).
  */
 function checkExternalClusters(ctx: ValidationContext, e: Entry): void {
+  if (!externalClustersOf(e).length) return;
   const seen = new Set<string>();
   const unsafePaths = has(ctx, 'cnpg', 'external-cluster-paths-checked');
   const unsafe = (v: unknown): v is string => typeof v === 'string' && (v === '.' || v === '..' || /[/\\]/.test(v));
@@ -82,14 +83,17 @@ function checkExternalClusters(ctx: ValidationContext, e: Entry): void {
  * reported by checkExternalClusters.
  */
 function checkBootstrapSources(ctx: ValidationContext, e: Entry): void {
-  const names = externalClustersOf(e).map(c => c.name).filter((n): n is string => n !== undefined);
-  const known = names.length ? `defined: ${names.map(show).join(', ')}` : 'spec.externalClusters is empty';
+  // What the cluster defines, for a message about a source it does not (built only for one).
+  const known = (): string => {
+    const names = externalClustersOf(e).map(c => c.name).filter((n): n is string => n !== undefined);
+    return names.length ? `defined: ${names.map(show).join(', ')}` : 'spec.externalClusters is empty';
+  };
   const recovery = recoveryOf(e);
   const recoverySourceName = str(recovery?.source);
   if (recovery && recoverySourceName) {
     const source = recoverySource(e);
     if (!source) {
-      ctx.error(e, 'spec.bootstrap.recovery.source', `external cluster ${show(recoverySourceName)} not found (${known})`,
+      ctx.error(e, 'spec.bootstrap.recovery.source', `external cluster ${show(recoverySourceName)} not found (${known()})`,
         `add an externalClusters entry named ${show(recoverySourceName)}, e.g. { name: ${show(recoverySourceName)}, plugin: { name: "barman-cloud.cloudnative-pg.io", parameters: { barmanObjectName: "s3-store", serverName: "test" } } }`);
     } else if (!isObjectStoreSource(source.cluster) && isObj(source.cluster.connectionParameters) && !has(ctx, 'cnpg', 'recovery-from-connection-parameters')) {
       ctx.error(e, source.path, `recovery source ${show(recoverySourceName)} has no plugin or barmanObjectStore: CNPG ${ctx.options.versions.cnpg} refuses connectionParameters alone for recovery (accepted from ${firstReleasesWith('cnpg', 'recovery-from-connection-parameters').replace('/', ' and ')})`,
@@ -107,7 +111,7 @@ function checkBootstrapSources(ctx: ValidationContext, e: Entry): void {
   if (baseSource !== undefined) {
     const source = externalClustersOf(e).find(c => c.name === baseSource);
     if (!source) {
-      ctx.error(e, 'spec.bootstrap.pg_basebackup.source', `external cluster ${show(baseSource)} not found (${known})`,
+      ctx.error(e, 'spec.bootstrap.pg_basebackup.source', `external cluster ${show(baseSource)} not found (${known()})`,
         `add an externalClusters entry named ${show(baseSource)} with connectionParameters`);
     } else if (!isObj(source.cluster.connectionParameters) && (isObj(source.cluster.plugin) || isObj(source.cluster.barmanObjectStore))) {
       // Stricter than the webhook (it checks only that the source exists): pg_basebackup connects to a server.
@@ -449,5 +453,6 @@ export function checkWebhookRules(ctx: ValidationContext): void {
     checkPostgresParameters(ctx, e);
     checkInTreeCredentials(ctx, e);
   }
-  for (const e of [...ctx.untrusted('Backup', CNPG_GROUP), ...ctx.untrusted('ScheduledBackup', CNPG_GROUP)]) checkBackupMethod(ctx, e);
+  for (const e of ctx.untrusted('Backup', CNPG_GROUP)) checkBackupMethod(ctx, e);
+  for (const e of ctx.untrusted('ScheduledBackup', CNPG_GROUP)) checkBackupMethod(ctx, e);
 }

@@ -9,7 +9,7 @@ import { seededRandom } from './helpers';
 import { supportedVersions, UpstreamComponent } from '../../src/upstream/catalog';
 import { componentOfGroup, CrdVersion, crdVersionsOf, lookupCrd } from '../../src/validation/crds';
 import { applyApiServerDefaults } from '../../src/validation/defaults';
-import { jsonSchemaOf, validatorFor } from '../../src/validation/schema';
+import { jsonSchemaOf, structuralCheckFor, validatorFor } from '../../src/validation/schema';
 import { structuralCheck, StructuralCheck, unmodelledKeywords } from '../../src/validation/structural-check';
 import { parseYamlDocuments } from '../../src/validation/yaml-reader';
 
@@ -42,7 +42,8 @@ function crdOf(doc: Doc, component: UpstreamComponent, release: string): CrdVers
 }
 
 const checks = new Map<string, StructuralCheck>();
-function checkFor(crd: CrdVersion): StructuralCheck {
+/** The check of the whole transformed schema at once (`jsonSchemaOf`, what ajv compiles). */
+function eagerCheckFor(crd: CrdVersion): StructuralCheck {
   let check = checks.get(crd.key);
   if (!check) {
     check = structuralCheck(jsonSchemaOf(crd));
@@ -51,9 +52,14 @@ function checkFor(crd: CrdVersion): StructuralCheck {
   return check;
 }
 
-/** Both answers for one object; a difference is returned as a line for the failure message. */
+/**
+ * The answers for one object (the check schema.ts uses, which transforms the schema as objects reach it, the
+ * same check on the whole transformed schema, and ajv); a difference is returned as a line for the failure message.
+ */
 function disagreement(crd: CrdVersion, doc: unknown, label: string): string | undefined {
-  const fast = checkFor(crd)(doc);
+  const fast = structuralCheckFor(crd)(doc);
+  const eager = eagerCheckFor(crd)(doc);
+  if (fast !== eager) return `${label}: structural ${fast}, on the whole transformed schema ${eager}`;
   const ajv = validatorFor(crd)(doc) as boolean;
   return fast === ajv ? undefined : `${label}: structural ${fast}, ajv ${ajv}`;
 }
