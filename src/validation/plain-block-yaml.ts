@@ -40,6 +40,9 @@ for (const c of '~nNyYtTfFoO<') KEYWORD_FIRST[c.charCodeAt(0)] = 1;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/** Slots of the key table of one text. */
+const KEY_SLOTS = 4096;
+
 /**
  * The null or boolean a keyword of go-yaml v2 stands for (yaml-scalars.ts), `undefined` for any other text; `<<`
  * is left to js-yaml. Compared by length and text: hashing every scalar for a set costs more.
@@ -97,13 +100,13 @@ function plainValue(text: string): unknown {
  * so the thousands of repeats of `metadata` or `name` cost no new string (nor a new entry in V8's string table).
  */
 class KeyTable {
-  /** Keys by length (up to 31) and first character. */
-  private readonly slots: Array<string[] | undefined> = [];
+  /** Keys by a hash of their length, first and last character: most slots hold one key. */
+  private readonly slots: Array<string[] | undefined> = new Array(KEY_SLOTS).fill(undefined);
 
   /** The key `s[at, end)`; one that would not stay a string (`on:`, `1:`, `<<`, `__proto__`) is js-yaml's. */
   get(s: string, at: number, end: number): string {
     const length = end - at;
-    const slot = (length % 32) * 128 + (s.charCodeAt(at) % 128);
+    const slot = ((length * 31 + s.charCodeAt(at)) * 31 + s.charCodeAt(end - 1)) % KEY_SLOTS;
     const known = this.slots[slot];
     if (known !== undefined) {
       for (let i = 0; i < known.length; i++) {
@@ -114,7 +117,7 @@ class KeyTable {
     const key = s.slice(at, end);
     if (plainValue(key) !== key || key === '__proto__') throw NOT_PLAIN;
     if (known === undefined) this.slots[slot] = [key];
-    else if (known.length < 16) known.push(key);
+    else if (known.length < 8) known.push(key);
     return key;
   }
 }
