@@ -7,7 +7,7 @@
  * js-yaml would refuse, makes it return `undefined` for the whole text: tabs, CR, control characters, anchors,
  * aliases, tags, merge keys, flow collections other than `[]`/`{}`, block scalars, multi-line scalars, escapes,
  * quoted or non-string keys, duplicate keys, directives, `...`, deep nesting. The caller then reads the text with
- * js-yaml, which decides (and words every error). test/validation/yaml-reader.test.ts holds the two readers
+ * js-yaml, which decides (and words every error). test/validation/plain-block-yaml.test.ts holds the two readers
  * equal on every corpus file and on mutants of them.
  */
 import { goNumber, isBoolWord, mayBeNumber, SPECIAL_FLOATS, TRUE_WORDS } from './yaml-scalars';
@@ -351,15 +351,15 @@ export function readPlainBlockYaml(text: string, maxDepth: number): unknown[] | 
   if (UNUSUAL_CHARACTER.test(text)) return undefined;
   // Document boundaries: lines that are exactly `---`. Any other marker or a directive is js-yaml's.
   const starts: number[] = [0];
-  MARKER_LINE.lastIndex = 0;
-  for (let m = MARKER_LINE.exec(text); m; m = MARKER_LINE.exec(text)) {
-    const after = m.index + 3;
+  for (const m of text.matchAll(MARKER_LINE)) {
+    const after = m.index! + 3;
     if (m[0] !== '---' || (after < text.length && text.charCodeAt(after) !== LF)) return undefined;
-    starts.push(m.index, after + 1);
+    starts.push(m.index!, after + 1);
   }
   starts.push(text.length);
   // js-yaml counts a nesting level per node, keys and scalars included: half of its bound is safely inside it.
-  const depth = Math.floor(maxDepth / 2) - 1;
+  // Deeper than 64 collections is js-yaml's too, whatever the bound: this reader recurses per level.
+  const depth = Math.min(Math.floor(maxDepth / 2) - 1, 64);
   const docs: unknown[] = [];
   const keys = new KeyTable();
   try {
@@ -370,7 +370,7 @@ export function readPlainBlockYaml(text: string, maxDepth: number): unknown[] | 
       else if (starts.length === 2) return undefined; // a text of blanks and comments only: js-yaml's call
     }
   } catch (e) {
-    if (e === NOT_PLAIN) return undefined;
+    if (e === NOT_PLAIN || e instanceof RangeError) return undefined;
     throw e;
   }
   return docs;

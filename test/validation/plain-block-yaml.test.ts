@@ -95,6 +95,9 @@ describe('readPlainBlockYaml', () => {
       else expect(maxDepth).toBeLessThan(66);
     }
     expect(recordReading(text, 20).error).toMatch(/nesting deeper than 20 levels/);
+    // AND a bound far above js-yaml's own still leaves deep nesting to it, never overflowing the stack
+    const deeper = Array.from({ length: 200 }, (_, i) => `${' '.repeat(2 * i)}k${i}:\n`).join('');
+    expect(readPlainBlockYaml(deeper, 100_000)).toBeUndefined();
   });
 
   const corpusFiles = fs.existsSync(CORPUS) ? fs.readdirSync(CORPUS).filter(f => f.endsWith('.yaml')).sort().map(f => path.join(CORPUS, f)) : [];
