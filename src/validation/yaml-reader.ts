@@ -8,9 +8,10 @@
  * target is untyped) and base-60 numbers (`1:30`) are not resolved at all. Keys become strings as
  * sigs.k8s.io/yaml makes them (`on:` is the key `"true"`). `.inf` and `.nan` cannot become JSON and fail.
  *
- * The scanner is js-yaml with a schema of go-yaml v2's rules: the `yaml` package reads YAML 1.1 as well (the tests
- * use it as the oracle) but is ten times slower on large inputs, which the validator's throughput target cannot
- * afford. Bounded: nesting depth, merge keys, alias expansion and document count are capped, and every failure is
+ * The reader of record is js-yaml with a schema of go-yaml v2's rules (yaml-scalars.ts): the `yaml` package reads
+ * YAML 1.1 as well (the tests use it as the oracle) but is ten times slower on large inputs, which the validator's
+ * throughput target cannot afford. Plain block YAML, which most files are, is read first by plain-block-yaml.ts,
+ * which gives exactly js-yaml's result or leaves the text to js-yaml (loaded only then). Bounded: nesting depth, merge keys, alias expansion and document count are capped, and every failure is
  * one line naming the source.
  */
 import type * as JsYaml from 'js-yaml';
