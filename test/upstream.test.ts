@@ -6,7 +6,7 @@ import { backedUp, cleanupTempDirs, errorOf, tempDir, UPSTREAM_DIR, withEnv } fr
 import { findRelease, RELEASES, supportedVersions, compareVersions, newestRelease } from '../src/upstream/catalog';
 import { includeUpstream, UpstreamObject } from '../src/upstream/include';
 import { locateManifest, LocateOptions, objectsDigest, sha256Of, TRUST_ON_FIRST_USE_ENV } from '../src/upstream/locate';
-import { crdsOf, imagesOf, loadUpstream, loadUpstreamVersion, parseYamlDocuments } from '../src/upstream/manifest';
+import { crdsOf, deepFreeze, imagesOf, loadUpstream, loadUpstreamVersion, parseYamlDocuments } from '../src/upstream/manifest';
 
 afterAll(() => cleanupTempDirs());
 
@@ -484,5 +484,22 @@ describe('include', () => {
     expect(json.metadata.labels).toEqual({ patched: 'yes' });
     expect(json.metadata.namespace).toBeUndefined();
     expect((m.docs.find(d => d.kind === 'ValidatingWebhookConfiguration')!.metadata as any).labels).toBeUndefined();
+  });
+});
+
+describe('deepFreeze', () => {
+  test('freezes objects and arrays all the way down, and returns the same tree', () => {
+    // GIVEN a tree with objects inside arrays inside objects
+    const tree = { a: [{ b: { c: 1 } }, 'x'], d: { e: [] as unknown[] } };
+    // WHEN frozen
+    const result = deepFreeze(tree);
+    // THEN it is the same tree, and every object and array in it is frozen
+    expect(result).toBe(tree);
+    const nodes = [tree, tree.a, tree.a[0], (tree.a[0] as { b: object }).b, tree.d, tree.d.e];
+    expect(nodes.filter(n => !Object.isFrozen(n))).toEqual([]);
+  });
+
+  test('leaves scalars and null as they are', () => {
+    expect([deepFreeze(1), deepFreeze('s'), deepFreeze(null), deepFreeze(undefined)]).toEqual([1, 's', null, undefined]);
   });
 });

@@ -44,11 +44,14 @@ function parseVerified(sha256: string, text: string): Manifest[] {
   return requireDerived<Manifest[]>(parsedPath(sha256)) ?? parseYamlDocuments(text);
 }
 
-/** Freezes a parsed document tree: upstream documents are shared by every construct that includes them. */
-function deepFreeze<T>(node: T): T {
+/**
+ * Freezes a JSON-like tree all the way down, for data shared by many readers (parsed upstream installs, CRD
+ * defaults). Frozen nodes are skipped, so shared subtrees are visited once. Indexes and for-in: no array of
+ * values per node.
+ */
+export function deepFreeze<T>(node: T): T {
   if (typeof node !== 'object' || node === null || Object.isFrozen(node)) return node;
   Object.freeze(node);
-  // Indexes and for-in: no array of values per node (a release holds about 100,000 nodes).
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) deepFreeze(node[i]);
   } else {
@@ -69,6 +72,7 @@ export function loadUpstream(release: UpstreamRelease, explicitFile?: string, op
   const { verifiedDocs, ...rest } = located;
   let docs = parsed.get(located.sha256);
   if (!docs) {
+    // Frozen: upstream documents are shared by every construct that includes them.
     docs = deepFreeze(verifiedDocs ?? parseVerified(located.sha256, located.text));
     parsed.set(located.sha256, docs);
   }

@@ -10,6 +10,7 @@
  * is filled once per schema node and shared, frozen, by every object that takes it.
  */
 import { isObj, Obj } from './context';
+import { deepFreeze } from '../upstream/manifest';
 
 /**
  * The parts of a structural schema that defaulting reads. Prepared once per CRD version, a node at a time as
@@ -89,14 +90,6 @@ const prepared = new Map<string, DefaultingNode>();
 function copyJson(value: unknown): unknown {
   // Scalars are immutable: only objects and lists need a copy of their own.
   return value === null || typeof value !== 'object' ? value : JSON.parse(JSON.stringify(value));
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 /** Per schema node: its default with the defaults inside it applied, computed once and shared (frozen). */

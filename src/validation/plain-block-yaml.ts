@@ -10,7 +10,7 @@
  * js-yaml, which decides (and words every error). test/validation/plain-block-yaml.test.ts holds the two readers
  * equal on every corpus file and on mutants of them.
  */
-import { goNumber, isBoolWord, mayBeNumber, SPECIAL_FLOATS, TRUE_WORDS } from './yaml-scalars';
+import { goNumber, isBoolWord, isNullWord, mayBeNumber, SPECIAL_FLOATS, TRUE_WORDS } from './yaml-scalars';
 
 /** Thrown inside the reader when the text leaves the subset; never escapes this module. */
 class NotPlain {}
@@ -43,28 +43,10 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /** Slots of the key table of one text. */
 const KEY_SLOTS = 4096;
 
-/**
- * The null or boolean a keyword of go-yaml v2 stands for (yaml-scalars.ts), `undefined` for any other text; `<<`
- * is left to js-yaml. Compared by length and text: hashing every scalar for a set costs more.
- */
+/** The null or boolean a keyword of go-yaml v2 stands for (yaml-scalars.ts), `undefined` for any other text; `<<` is js-yaml's. */
 function keywordValue(text: string): null | boolean | undefined {
-  switch (text.length) {
-    case 0:
-      return null;
-    case 1:
-      if (text === '~') return null;
-      break;
-    case 2:
-      if (text === '<<') throw NOT_PLAIN;
-      break;
-    case 4:
-      if (text === 'null' || text === 'Null' || text === 'NULL') return null;
-      break;
-    case 3: case 5:
-      break;
-    default:
-      return undefined;
-  }
+  if (isNullWord(text)) return null;
+  if (text === '<<') throw NOT_PLAIN;
   return isBoolWord(text) ? TRUE_WORDS.has(text) : undefined;
 }
 
